@@ -1,0 +1,99 @@
+package dev.cod.chain;
+
+import dev.cod.common.ErrorCode;
+import dev.cod.common.RetriableCodException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.time.Duration;
+import okhttp3.OkHttpClient;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.http.HttpService;
+
+/**
+ * A connection to an Ethereum JSON-RPC endpoint: a Hardhat node, or Lotus's FEVM endpoint
+ * ({@code /rpc/v1}, chain 314; Calibration 314159).
+ */
+public final class ChainConnection implements AutoCloseable {
+  private final String rpcUrl;
+  private final Web3j web3j;
+  private final long chainId;
+  private final RevertDecoder revertDecoder = RevertDecoder.forJobMarket();
+
+  private ChainConnection(String rpcUrl, Web3j web3j, long chainId) {
+    this.rpcUrl = rpcUrl;
+    this.web3j = web3j;
+    this.chainId = chainId;
+  }
+
+  /**
+   * Connects and reads the chain id ({@code eth_chainId}).
+   *
+   * @throws RetriableCodException CHAIN_UNAVAILABLE if the endpoint does not answer
+   */
+  public static ChainConnection open(String rpcUrl) {
+    OkHttpClient http = new OkHttpClient.Builder()
+        .connectTimeout(Duration.ofSeconds(5))
+        .readTimeout(Duration.ofSeconds(30))
+        .build();
+    Web3j web3j = Web3j.build(new HttpService(rpcUrl, http));
+    try {
+      BigInteger chainId = web3j.ethChainId().send().getChainId();
+      return new ChainConnection(rpcUrl, web3j, chainId.longValueExact());
+    } catch (IOException e) {
+      web3j.shutdown();
+      throw new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE,
+          "chain endpoint " + rpcUrl + " does not answer eth_chainId: " + e.getMessage()
+              + "; is the node (hardhat node / Lotus) running?", e);
+    }
+  }
+
+  public Web3j web3j() {
+    return web3j;
+  }
+
+  public long chainId() {
+    return chainId;
+  }
+
+  public String rpcUrl() {
+    return rpcUrl;
+  }
+
+  /** The latest block number ({@code eth_blockNumber}). */
+  public long blockNumber() {
+    try {
+      return web3j.ethBlockNumber().send().getBlockNumber().longValueExact();
+    } catch (IOException e) {
+      throw new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE, "eth_blockNumber failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A transaction manager for this account: estimated gas and fees, decoded reverts. */
+  public EstimatingTransactionManager transactionManager(Credentials credentials) {
+    return new EstimatingTransactionManager(web3j, credentials, chainId, revertDecoder, 100, 3000);
+  }
+
+  /** The market contract at {@code address}, sending from {@code credentials}' account. */
+  public MarketContract market(String address, Credentials credentials) {
+    return new Web3jMarketContract(this, address, credentials);
+  }
+
+  /** Deploys a new JobMarket from this account; returns the deployment. */
+  public Deployment deployMarket(Credentials credentials) {
+    return Web3jMarketContract.deploy(this, credentials);
+  }
+
+  /**
+   * A deployed market.
+   *
+   * @param address the contract's 0x address
+   * @param blockNumber the block it was deployed in (where event scans start)
+   */
+  public record Deployment(String address, long blockNumber, TxResult tx) {}
+
+  @Override
+  public void close() {
+    web3j.shutdown();
+  }
+}

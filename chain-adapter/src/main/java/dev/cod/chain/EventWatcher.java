@@ -1,0 +1,134 @@
+package dev.cod.chain;
+
+import dev.cod.common.ErrorCode;
+import dev.cod.common.RetriableCodException;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+
+/**
+ * Follows the market's events by polling {@code eth_getLogs} over bounded block ranges up to
+ * {@code head − confirmations}. No server-side filters: they expire on Lotus. The cursor (number
+ * and hash of the last handled block) and every handled event's key live in H2
+ * ({@link WatcherStore}), so a restarted watcher neither misses nor repeats an event: an event is
+ * marked handled only after its handler returned, and handlers must be idempotent (a crash
+ * between the two replays that one event). If the block under the cursor changed (a reorg deeper
+ * than the confirmations), the cursor steps back {@code maxRange} blocks and already handled keys
+ * are skipped.
+ */
+public final class EventWatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(EventWatcher.class);
+
+  private final Web3j web3j;
+  private final String market;
+  private final long startBlock;
+  private final int confirmations;
+  private final int maxRange;
+  private final WatcherStore store;
+  private final String name;
+
+  /**
+   * @param market the market's 0x address
+   * @param startBlock first block to scan (the market's deployment block)
+   * @param confirmations blocks a log must be buried under before it is handled
+   * @param maxRange most blocks per {@code eth_getLogs} call (Lotus caps ranges)
+   * @param name the cursor's name in the store (one per watcher)
+   */
+  public EventWatcher(Web3j web3j, String market, long startBlock, int confirmations, int maxRange,
+      WatcherStore store, String name) {
+    if (confirmations < 0 || maxRange < 1 || startBlock < 0) {
+      throw new IllegalArgumentException("confirmations >= 0, maxRange >= 1, startBlock >= 0 required");
+    }
+    this.web3j = web3j;
+    this.market = market;
+    this.startBlock = startBlock;
+    this.confirmations = confirmations;
+    this.maxRange = maxRange;
+    this.store = store;
+    this.name = name;
+  }
+
+  /**
+   * Handles every new confirmed event, in chain order, up to the current safe head.
+   *
+   * @return how many events the handler was given
+   * @throws RetriableCodException CHAIN_UNAVAILABLE if the endpoint fails; the cursor stays where it was
+   * @throws RuntimeException whatever the handler throws; that event is not marked handled
+   */
+  public int poll(Consumer<MarketEvent> handler) {
+    try {
+      long safeHead = web3j.ethBlockNumber().send().getBlockNumber().longValueExact() - confirmations;
+      long next = nextBlock();
+      int handled = 0;
+      while (next <= safeHead) {
+        long to = Math.min(safeHead, next + maxRange - 1);
+        handled += handleRange(next, to, handler);
+        store.saveCursor(name, new WatcherStore.Cursor(to, blockHash(to)));
+        next = to + 1;
+      }
+      return handled;
+    } catch (IOException e) {
+      throw new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE, "event watcher: " + e.getMessage(), e);
+    }
+  }
+
+  private long nextBlock() throws IOException {
+    Optional<WatcherStore.Cursor> cursor = store.cursor(name);
+    if (cursor.isEmpty()) {
+      return startBlock;
+    }
+    WatcherStore.Cursor c = cursor.get();
+    String hash = blockHash(c.blockNumber());
+    if (!c.blockHash().equalsIgnoreCase(hash)) {
+      long back = Math.max(startBlock, c.blockNumber() - maxRange);
+      LOG.warn("block {} changed under the cursor (was {}, now {}): rescanning from block {}",
+          c.blockNumber(), c.blockHash(), hash, back);
+      return back;
+    }
+    return c.blockNumber() + 1;
+  }
+
+  private int handleRange(long from, long to, Consumer<MarketEvent> handler) throws IOException {
+    EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
+        DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), market);
+    EthLog response = web3j.ethGetLogs(filter).send();
+    if (response.hasError()) {
+      throw new IOException("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage());
+    }
+    int handled = 0;
+    @SuppressWarnings("rawtypes")
+    List<EthLog.LogResult> logs = response.getLogs();
+    for (EthLog.LogResult<?> result : logs) {
+      Log log = (Log) result.get();
+      if (Boolean.TRUE.equals(log.isRemoved())) {
+        continue;
+      }
+      Optional<MarketEvent> event = MarketEvent.decode(log);
+      if (event.isEmpty() || store.isHandled(event.get().key())) {
+        continue;
+      }
+      handler.accept(event.get());
+      store.markHandled(event.get().key());
+      handled++;
+    }
+    return handled;
+  }
+
+  private String blockHash(long number) throws IOException {
+    EthBlock block = web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false).send();
+    if (block.getBlock() == null) {
+      throw new IOException("block " + number + " not found");
+    }
+    return block.getBlock().getHash();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.cod.chain;
+
+import dev.cod.chain.contracts.JobMarket;
+import java.math.BigInteger;
+import java.util.Optional;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.methods.response.Log;
+
+/**
+ * A decoded {@code JobMarket} event. Each carries the {@link EventKey} of its log, which the
+ * watcher uses to handle every event exactly once. Amounts in attoFIL.
+ */
+public sealed interface MarketEvent {
+  EventKey key();
+
+  /** Where a log sits on chain: its block and its position (transaction hash, log index). */
+  record EventKey(long blockNumber, String blockHash, String txHash, long logIndex) {}
+
+  record JobPosted(EventKey key, long jobId, String client, byte[] specCid, int replicas, int quorum,
+      BigInteger maxPrice, BigInteger stakePerReplica, long bidDeadline) implements MarketEvent {}
+
+  record JobStateChanged(EventKey key, long jobId, JobState previous, JobState current) implements MarketEvent {}
+
+  record BidPlaced(EventKey key, long jobId, String provider, BigInteger price, long dealId) implements MarketEvent {}
+
+  record ProviderAssigned(EventKey key, long jobId, String provider, BigInteger price, long commitDeadline)
+      implements MarketEvent {}
+
+  record ResultCommitted(EventKey key, long jobId, String provider, byte[] commitment) implements MarketEvent {}
+
+  record ResultRevealed(EventKey key, long jobId, String provider, byte[] resultCid) implements MarketEvent {}
+
+  record ResultAccepted(EventKey key, long jobId, byte[] resultCidHash, int agreeing) implements MarketEvent {}
+
+  record ProviderSlashed(EventKey key, long jobId, String provider, BigInteger amount, int reason)
+      implements MarketEvent {}
+
+  record Credited(EventKey key, String account, long jobId, BigInteger amount) implements MarketEvent {}
+
+  record Withdrawn(EventKey key, String account, BigInteger amount) implements MarketEvent {}
+
+  /** An event the node does not act on (registration, stake movements); kept by name. */
+  record Other(EventKey key, String name) implements MarketEvent {}
+
+  /**
+   * Decodes a market log by its first topic (the event signature hash).
+   *
+   * @return the event, or empty for a log that is not a JobMarket event
+   */
+  static Optional<MarketEvent> decode(Log log) {
+    if (log.getTopics() == null || log.getTopics().isEmpty()) {
+      return Optional.empty();
+    }
+    EventKey key = new EventKey(log.getBlockNumber().longValueExact(), log.getBlockHash(),
+        log.getTransactionHash(), log.getLogIndex().longValueExact());
+    String topic = log.getTopics().get(0);
+    if (topic.equals(Topics.JOB_POSTED)) {
+      var e = JobMarket.getJobPostedEventFromLog(log);
+      return Optional.of(new JobPosted(key, e.jobId.longValueExact(), e.client, e.specCid,
+          e.replicas.intValueExact(), e.quorum.intValueExact(), e.maxPrice, e.stakePerReplica,
+          e.bidDeadline.longValueExact()));
+    } else if (topic.equals(Topics.JOB_STATE_CHANGED)) {
+      var e = JobMarket.getJobStateChangedEventFromLog(log);
+      return Optional.of(new JobStateChanged(key, e.jobId.longValueExact(),
+          JobState.of(e.previous.intValueExact()), JobState.of(e.current.intValueExact())));
+    } else if (topic.equals(Topics.BID_PLACED)) {
+      var e = JobMarket.getBidPlacedEventFromLog(log);
+      return Optional.of(new BidPlaced(key, e.jobId.longValueExact(), e.provider, e.price, e.dealId.longValue()));
+    } else if (topic.equals(Topics.PROVIDER_ASSIGNED)) {
+      var e = JobMarket.getProviderAssignedEventFromLog(log);
+      return Optional.of(new ProviderAssigned(key, e.jobId.longValueExact(), e.provider, e.price,
+          e.commitDeadline.longValueExact()));
+    } else if (topic.equals(Topics.RESULT_COMMITTED)) {
+      var e = JobMarket.getResultCommittedEventFromLog(log);
+      return Optional.of(new ResultCommitted(key, e.jobId.longValueExact(), e.provider, e.commitment));
+    } else if (topic.equals(Topics.RESULT_REVEALED)) {
+      var e = JobMarket.getResultRevealedEventFromLog(log);
+      return Optional.of(new ResultRevealed(key, e.jobId.longValueExact(), e.provider, e.resultCid));
+    } else if (topic.equals(Topics.RESULT_ACCEPTED)) {
+      var e = JobMarket.getResultAcceptedEventFromLog(log);
+      return Optional.of(new ResultAccepted(key, e.jobId.longValueExact(), e.resultCidHash, e.agreeing.intValueExact()));
+    } else if (topic.equals(Topics.PROVIDER_SLASHED)) {
+      var e = JobMarket.getProviderSlashedEventFromLog(log);
+      return Optional.of(new ProviderSlashed(key, e.jobId.longValueExact(), e.provider, e.amount, e.reason.intValueExact()));
+    } else if (topic.equals(Topics.CREDITED)) {
+      var e = JobMarket.getCreditedEventFromLog(log);
+      return Optional.of(new Credited(key, e.account, e.jobId.longValueExact(), e.amount));
+    } else if (topic.equals(Topics.WITHDRAWN)) {
+      var e = JobMarket.getWithdrawnEventFromLog(log);
+      return Optional.of(new Withdrawn(key, e.account, e.amount));
+    } else if (Topics.OTHER.containsKey(topic)) {
+      return Optional.of(new Other(key, Topics.OTHER.get(topic)));
+    }
+    return Optional.empty();
+  }
+
+  /** Event signature hashes (topic 0) of the JobMarket events. */
+  final class Topics {
+    static final String JOB_POSTED = EventEncoder.encode(JobMarket.JOBPOSTED_EVENT);
+    static final String JOB_STATE_CHANGED = EventEncoder.encode(JobMarket.JOBSTATECHANGED_EVENT);
+    static final String BID_PLACED = EventEncoder.encode(JobMarket.BIDPLACED_EVENT);
+    static final String PROVIDER_ASSIGNED = EventEncoder.encode(JobMarket.PROVIDERASSIGNED_EVENT);
+    static final String RESULT_COMMITTED = EventEncoder.encode(JobMarket.RESULTCOMMITTED_EVENT);
+    static final String RESULT_REVEALED = EventEncoder.encode(JobMarket.RESULTREVEALED_EVENT);
+    static final String RESULT_ACCEPTED = EventEncoder.encode(JobMarket.RESULTACCEPTED_EVENT);
+    static final String PROVIDER_SLASHED = EventEncoder.encode(JobMarket.PROVIDERSLASHED_EVENT);
+    static final String CREDITED = EventEncoder.encode(JobMarket.CREDITED_EVENT);
+    static final String WITHDRAWN = EventEncoder.encode(JobMarket.WITHDRAWN_EVENT);
+    static final java.util.Map<String, String> OTHER = java.util.Map.of(
+        EventEncoder.encode(JobMarket.PROVIDERREGISTERED_EVENT), "ProviderRegistered",
+        EventEncoder.encode(JobMarket.STAKEDEPOSITED_EVENT), "StakeDeposited",
+        EventEncoder.encode(JobMarket.STAKEWITHDRAWN_EVENT), "StakeWithdrawn",
+        EventEncoder.encode(JobMarket.STAKEUNLOCKED_EVENT), "StakeUnlocked");
+
+    private Topics() {}
+  }
+}

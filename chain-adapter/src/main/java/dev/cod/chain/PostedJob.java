@@ -1,0 +1,4 @@
+package dev.cod.chain;
+
+/** A job just posted: its id (from the {@code JobPosted} event) and the transaction. */
+public record PostedJob(long jobId, TxResult tx) {}
