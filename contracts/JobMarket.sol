@@ -522,7 +522,8 @@ contract JobMarket is ReentrancyGuard {
      * @dev Settles a job. With a result revealed by at least `quorum` providers: they are credited
      * their price plus an equal share of the stake slashed from the other assigned providers; the
      * rest of the escrow (and the share's remainder) goes back to the client. Without: the job fails,
-     * the client gets its escrow and the stake of silent providers back, revealers are unlocked.
+     * the client gets its escrow and the stake of silent providers back, revealers are unlocked (and
+     * so are committers when fewer than a quorum committed: reveals never opened for them).
      */
     function _settle(uint256 jobId, Job storage job) private {
         Bid[] storage bids = _bids[jobId];
@@ -545,10 +546,12 @@ contract JobMarket is ReentrancyGuard {
         uint256 slashed = 0;
 
         if (agreeing == 0) {
+            // With fewer than a quorum of commits reveals never opened: a committer could not reveal.
+            bool revealsOpened = job.commitCount >= job.quorum;
             for (uint256 i = 0; i < n; ++i) {
                 Bid storage b = bids[i];
                 if (!b.assigned) continue;
-                if (b.revealed) {
+                if (b.revealed || (!revealsOpened && b.commitment != bytes32(0))) {
                     _unlock(jobId, b.provider, stakePerReplica);
                 } else {
                     _slash(jobId, b.provider, stakePerReplica, _silence(b));

@@ -1,5 +1,4 @@
 const {
-  ethers,
   expect,
   loadFixture,
   time,

@@ -113,11 +113,12 @@ describe("JobMarket: commit and reveal", function () {
 
     it("accepts a commit at T − 1 and reverts CommitDeadlinePassed at T = commitDeadline", async function () {
       const { market, jobId, assigned: [p1, p2], commitDeadline } = await loadFixture(assignedJobFixture);
+      // Pin each transaction's block timestamp: increaseTo(T − 2) alone would let a slow machine drift past T − 1.
       await time.increaseTo(commitDeadline - 2n);
-      // the next block is at T − 1
+      await time.setNextBlockTimestamp(commitDeadline - 1n);
       await expect(commitTo(market, jobId, p1, RESULT)).to.emit(market, "ResultCommitted");
       expect(await time.latest()).to.equal(Number(commitDeadline - 1n));
-      // the next block is at T
+      await time.setNextBlockTimestamp(commitDeadline);
       await expect(commitTo(market, jobId, p2, RESULT))
         .to.be.revertedWithCustomError(market, "JobMarketCommitDeadlinePassed")
         .withArgs(jobId, commitDeadline);
