@@ -200,7 +200,9 @@ public final class DockerExecutor implements Executor, AutoCloseable {
   @Override
   public ExecutionResult run(ExecutionRequest request) {
     Objects.requireNonNull(request, "request");
-    try (MDC.MDCCloseable ignored = MDC.putCloseable("jobId", request.jobId())) {
+    String previousJobId = MDC.get("jobId");
+    MDC.put("jobId", request.jobId());
+    try {
       if (!Files.isDirectory(request.inputsDir())) {
         throw new CodException(
             ErrorCode.INVALID_INPUT,
@@ -232,12 +234,25 @@ public final class DockerExecutor implements Executor, AutoCloseable {
       } catch (IOException e) {
         layout.clear();
         throw new CodException(
-            ErrorCode.INTERNAL, "cannot prepare scratch dir " + work + ": " + e.getMessage(), e);
+            ErrorCode.INTERNAL,
+            "cannot prepare the run (scratch dir "
+                + work
+                + ", inputs "
+                + request.inputsDir()
+                + "): "
+                + e.getMessage(),
+            e);
       } catch (RuntimeException e) {
         layout.clear();
         throw translate("running job " + request.jobId(), e);
       } finally {
         ResultLayout.deleteTree(work);
+      }
+    } finally {
+      if (previousJobId == null) {
+        MDC.remove("jobId");
+      } else {
+        MDC.put("jobId", previousJobId);
       }
     }
   }

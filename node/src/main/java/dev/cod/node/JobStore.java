@@ -1,0 +1,162 @@
+package dev.cod.node;
+
+import dev.cod.common.CodException;
+import dev.cod.common.ErrorCode;
+import dev.cod.store.H2Database;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The provider's record of every job it has seen, in H2: the step it reached and what it needs
+ * to resume (the salt and result CID before the commit is sent), so that a restarted node never
+ * bids, commits or reveals twice.
+ */
+public final class JobStore {
+  /** Where a job stands for this provider. */
+  public enum Step {
+    /** Posted; not decided yet. */
+    SEEN,
+    /** Not bid on; {@code note} says why. */
+    SKIPPED,
+    /** Bid placed; waiting for the assignment. */
+    BID,
+    /** Another provider won. */
+    LOST,
+    /** Assigned to this provider: run it. */
+    ASSIGNED,
+    /** Ran and published; salt and result CID recorded; commit next. */
+    EXECUTED,
+    /** Committed; reveal when reveals open. */
+    COMMITTED,
+    /** Revealed; waiting for the settlement. */
+    REVEALED,
+    /** Settled on chain; credit to withdraw. */
+    SETTLED,
+    /** Nothing more to do. */
+    DONE,
+    /** Could not run or missed a deadline; {@code note} says why. */
+    ABANDONED;
+
+    public boolean isActive() {
+      return this != SKIPPED && this != LOST && this != DONE && this != ABANDONED;
+    }
+  }
+
+  /**
+   * One job as this provider knows it.
+   *
+   * @param specCid the spec CID (string form)
+   * @param price this provider's bid, attoFIL (null before bidding)
+   * @param salt 32 secret bytes of the commitment (null before execution)
+   * @param resultCid the published result's CID (null before execution)
+   */
+  public record Row(long jobId, Step step, String specCid, BigInteger maxPrice, BigInteger stake,
+      BigInteger price, byte[] salt, String resultCid, String note) {
+    public Row withStep(Step next, String why) {
+      return new Row(jobId, next, specCid, maxPrice, stake, price, salt, resultCid, why);
+    }
+  }
+
+  private final H2Database db;
+
+  public JobStore(H2Database db) {
+    this.db = db;
+    db.execute("CREATE TABLE IF NOT EXISTS node_job (job_id BIGINT PRIMARY KEY, step VARCHAR(16) NOT NULL, "
+        + "spec_cid VARCHAR(128) NOT NULL, max_price DECIMAL(40,0) NOT NULL, stake DECIMAL(40,0) NOT NULL, "
+        + "price DECIMAL(40,0), salt BINARY(32), result_cid VARCHAR(128), note VARCHAR(1024), "
+        + "updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
+  }
+
+  /** Records a newly seen job; does nothing if the job is known (idempotent). */
+  public void insertIfAbsent(long jobId, String specCid, BigInteger maxPrice, BigInteger stake) {
+    try (Connection c = db.connection();
+        PreparedStatement s = c.prepareStatement("MERGE INTO node_job (job_id, step, spec_cid, max_price, stake) "
+            + "KEY (job_id) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM node_job WHERE job_id = ?)")) {
+      s.setLong(1, jobId);
+      s.setString(2, Step.SEEN.name());
+      s.setString(3, specCid);
+      s.setBigDecimal(4, new java.math.BigDecimal(maxPrice));
+      s.setBigDecimal(5, new java.math.BigDecimal(stake));
+      s.setLong(6, jobId);
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  public Optional<Row> find(long jobId) {
+    List<Row> rows = query("SELECT * FROM node_job WHERE job_id = ?", jobId);
+    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+  }
+
+  /** Jobs that still need something from this provider, oldest first. */
+  public List<Row> active() {
+    List<Row> out = new ArrayList<>();
+    for (Row r : query("SELECT * FROM node_job ORDER BY job_id", null)) {
+      if (r.step().isActive()) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** Every job, oldest first. */
+  public List<Row> all() {
+    return query("SELECT * FROM node_job ORDER BY job_id", null);
+  }
+
+  /** Writes a row's step, price, salt, result CID and note. */
+  public void update(Row row) {
+    try (Connection c = db.connection();
+        PreparedStatement s = c.prepareStatement("UPDATE node_job SET step = ?, price = ?, salt = ?, result_cid = ?, "
+            + "note = ?, updated_at = CURRENT_TIMESTAMP WHERE job_id = ?")) {
+      s.setString(1, row.step().name());
+      if (row.price() == null) {
+        s.setNull(2, Types.DECIMAL);
+      } else {
+        s.setBigDecimal(2, new java.math.BigDecimal(row.price()));
+      }
+      s.setBytes(3, row.salt());
+      s.setString(4, row.resultCid());
+      s.setString(5, row.note() == null ? null : row.note().substring(0, Math.min(1024, row.note().length())));
+      s.setLong(6, row.jobId());
+      if (s.executeUpdate() != 1) {
+        throw new CodException(ErrorCode.STORE_FAILED, "job " + row.jobId() + " is not in the store");
+      }
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  private List<Row> query(String sql, Long jobId) {
+    try (Connection c = db.connection(); PreparedStatement s = c.prepareStatement(sql)) {
+      if (jobId != null) {
+        s.setLong(1, jobId);
+      }
+      List<Row> rows = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          java.math.BigDecimal price = rs.getBigDecimal("price");
+          rows.add(new Row(rs.getLong("job_id"), Step.valueOf(rs.getString("step")), rs.getString("spec_cid"),
+              rs.getBigDecimal("max_price").toBigIntegerExact(), rs.getBigDecimal("stake").toBigIntegerExact(),
+              price == null ? null : price.toBigIntegerExact(), rs.getBytes("salt"), rs.getString("result_cid"),
+              rs.getString("note")));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+  }
+
+  private static CodException failed(SQLException e) {
+    return new CodException(ErrorCode.STORE_FAILED, "job store: " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,384 @@
+package dev.cod.node;
+
+import dev.cod.chain.BidView;
+import dev.cod.chain.EventWatcher;
+import dev.cod.chain.JobState;
+import dev.cod.chain.JobView;
+import dev.cod.chain.MarketContract;
+import dev.cod.chain.MarketEvent;
+import dev.cod.chain.ProviderView;
+import dev.cod.cid.Cid;
+import dev.cod.common.CodException;
+import dev.cod.common.ContractRevertedException;
+import dev.cod.node.JobStore.Row;
+import dev.cod.node.JobStore.Step;
+import dev.cod.node.exec.ExecutionRequest;
+import dev.cod.node.exec.ExecutionResult;
+import dev.cod.node.exec.Executor;
+import dev.cod.node.exec.ResourceLimits;
+import dev.cod.node.ipfs.IpfsClient;
+import dev.cod.node.spec.JobSpec;
+import dev.cod.node.spec.JobSpecParser;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The provider daemon: each round it reads the market's new events ({@link EventWatcher}), then
+ * moves every job it takes part in one step along: bid → (assigned) execute and publish → commit
+ * → reveal → (settled) withdraw. Each step is recorded in the {@link JobStore} before the next
+ * one starts, and each transaction's "already done" revert ({@code JobMarketAlreadyBid},
+ * {@code …AlreadyCommitted}, {@code …AlreadyRevealed}) counts as done, so a node restarted at any
+ * point resumes without bidding, committing or revealing twice.
+ *
+ * <p>Deadlines are compared with {@code clock} (the next block's timestamp is close to wall
+ * time); the contract has the last word and a premature call just waits for the next round.
+ */
+public final class ProviderNode implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ProviderNode.class);
+  /** Largest job spec fetched, in bytes. */
+  static final long MAX_SPEC_BYTES = 1 << 20;
+
+  private final NodeConfig config;
+  private final MarketContract market;
+  private final EventWatcher watcher;
+  private final JobStore store;
+  private final IpfsClient ipfs;
+  private final Map<String, Executor> executors;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<Long, JobSpec> specs = new ConcurrentHashMap<>();
+  private volatile boolean stopped;
+
+  public ProviderNode(NodeConfig config, MarketContract market, EventWatcher watcher, JobStore store,
+      IpfsClient ipfs, Map<String, Executor> executors, Clock clock) {
+    this.config = config;
+    this.market = market;
+    this.watcher = watcher;
+    this.store = store;
+    this.ipfs = ipfs;
+    this.executors = Map.copyOf(executors);
+    this.clock = clock;
+  }
+
+  /** Registers with the configured miner actor ID if needed and tops the stake up to the configured amount. */
+  public void ensureRegisteredAndStaked() {
+    ProviderView me = market.provider(market.account());
+    if (!me.registered()) {
+      market.register(config.minerId());
+      LOG.info("{} registered as provider for miner f0{}", config.name(), config.minerId());
+    }
+    BigInteger missing = config.stake().attoFil().subtract(market.provider(market.account()).stake());
+    if (missing.signum() > 0) {
+      market.stake(missing);
+      LOG.info("{} staked {} attoFIL", config.name(), missing);
+    }
+  }
+
+  /** Runs rounds until {@link #stop()}; a failing round is logged and the next one tries again. */
+  @Override
+  public void run() {
+    LOG.info("{} watching market {} as {}", config.name(), market.address(), market.account());
+    while (!stopped) {
+      try {
+        round();
+      } catch (CodException e) {
+        LOG.warn("{}: round failed, will retry: {}", config.name(), e.getMessage());
+      }
+      try {
+        Thread.sleep(config.pollInterval().toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  public void stop() {
+    stopped = true;
+  }
+
+  /** One round: handle new events, then advance every active job by at most one step each. */
+  public void round() {
+    watcher.poll(this::onEvent);
+    for (Row row : store.active()) {
+      MDC.put("jobId", String.valueOf(row.jobId()));
+      MDC.put("provider", config.name());
+      try {
+        advance(row);
+      } catch (CodException e) {
+        if (e.isRetriable()) {
+          LOG.warn("job {} step {} will be retried: {}", row.jobId(), row.step(), e.getMessage());
+        } else {
+          LOG.error("job {} abandoned at step {}: {}", row.jobId(), row.step(), e.getMessage());
+          store.update(row.withStep(Step.ABANDONED, e.getMessage()));
+        }
+      } finally {
+        MDC.remove("jobId");
+        MDC.remove("provider");
+      }
+    }
+  }
+
+  private void onEvent(MarketEvent event) {
+    if (event instanceof MarketEvent.JobPosted p) {
+      String spec;
+      try {
+        spec = Cid.fromBytes(p.specCid()).toString();
+      } catch (CodException e) {
+        store.insertIfAbsent(p.jobId(), "invalid", p.maxPrice(), p.stakePerReplica());
+        transition(store.find(p.jobId()).orElseThrow(), Step.SKIPPED, "spec CID is not a CID: " + e.getMessage());
+        return;
+      }
+      store.insertIfAbsent(p.jobId(), spec, p.maxPrice(), p.stakePerReplica());
+    } else if (event instanceof MarketEvent.ProviderAssigned a && a.provider().equalsIgnoreCase(market.account())) {
+      store.find(a.jobId()).filter(r -> r.step() == Step.BID)
+          .ifPresent(r -> transition(r, Step.ASSIGNED, "commit before " + a.commitDeadline()));
+    } else if (event instanceof MarketEvent.JobStateChanged s) {
+      store.find(s.jobId()).ifPresent(r -> onStateChanged(r, s.current()));
+    }
+  }
+
+  private void onStateChanged(Row row, JobState current) {
+    if (current == JobState.ASSIGNED && (row.step() == Step.BID || row.step() == Step.SEEN)) {
+      transition(row, row.step() == Step.BID ? Step.LOST : Step.SKIPPED, "assigned to other providers");
+    } else if (current.isTerminal()) {
+      switch (row.step()) {
+        case SEEN -> transition(row, Step.SKIPPED, "job ended before this node bid: " + current);
+        case BID -> transition(row, Step.LOST, "job ended while open: " + current);
+        case ASSIGNED, EXECUTED, COMMITTED, REVEALED -> transition(row, Step.SETTLED, "job " + current);
+        default -> { }
+      }
+    }
+  }
+
+  private void advance(Row row) {
+    switch (row.step()) {
+      case SEEN -> decideBid(row);
+      case ASSIGNED -> execute(row);
+      case EXECUTED -> commit(row);
+      case COMMITTED -> reveal(row);
+      case REVEALED -> finalizeIfDue(row);
+      case SETTLED -> withdraw(row);
+      default -> { }
+    }
+  }
+
+  private JobSpec spec(Row row) {
+    return specs.computeIfAbsent(row.jobId(), id -> {
+      byte[] json = ipfs.cat(Cid.parse(row.specCid()), MAX_SPEC_BYTES);
+      return JobSpecParser.parse(new String(json, StandardCharsets.UTF_8));
+    });
+  }
+
+  private void decideBid(Row row) {
+    JobSpec spec;
+    try {
+      spec = spec(row);
+    } catch (CodException e) {
+      if (e.isRetriable()) {
+        throw e;
+      }
+      transition(row, Step.SKIPPED, "spec " + row.specCid() + " unusable: " + e.getMessage());
+      return;
+    }
+    Executor executor = executors.get(spec.engine().type());
+    String why = null;
+    BigInteger price = config.price().attoFil();
+    if (executor == null || !executor.isInstalled()) {
+      why = "engine " + spec.engine().type() + " is not available here";
+    } else if (!executor.canRun(request(row, spec))) {
+      why = "engine " + spec.engine().type() + " cannot run image " + spec.engine().image() + " here";
+    } else if (price.compareTo(row.maxPrice()) > 0) {
+      why = "max price " + row.maxPrice() + " attoFIL is below this node's price " + price;
+    } else if (market.provider(market.account()).free().compareTo(row.stake()) < 0) {
+      why = "free stake is below the job's stake " + row.stake() + " attoFIL";
+    }
+    if (why != null) {
+      transition(row, Step.SKIPPED, why);
+      return;
+    }
+    try {
+      market.bid(row.jobId(), price, 0);
+    } catch (ContractRevertedException e) {
+      switch (e.errorName()) {
+        case "JobMarketAlreadyBid" -> { }
+        case "JobMarketWrongState", "JobMarketBidWindowClosed", "JobMarketTooManyBids" -> {
+          transition(row, Step.LOST, e.getMessage());
+          return;
+        }
+        default -> throw e;
+      }
+    }
+    Row bid = new Row(row.jobId(), Step.BID, row.specCid(), row.maxPrice(), row.stake(), price, null, null,
+        "bid " + price + " attoFIL");
+    store.update(bid);
+    LOG.info("job {}: bid {} attoFIL", row.jobId(), price);
+  }
+
+  private Path jobDir(long jobId) {
+    return config.dataDir().resolve("jobs").resolve(Long.toString(jobId)).toAbsolutePath();
+  }
+
+  private ExecutionRequest request(Row row, JobSpec spec) {
+    Path dir = jobDir(row.jobId());
+    JobSpec.Resources r = spec.resources();
+    ResourceLimits limits = new ResourceLimits(r.memoryBytes(), r.cpuMillis() * 1_000_000L, r.pids(),
+        spec.timeout(), r.maxOutputBytes());
+    return new ExecutionRequest("job-" + row.jobId(), spec.engine().image(), spec.engine().entrypoint(),
+        spec.engine().args(), spec.engine().env(), dir.resolve("inputs"), dir.resolve("result"), limits);
+  }
+
+  private void execute(Row row) {
+    JobSpec spec = spec(row);
+    ExecutionRequest request = request(row, spec);
+    Path dir = jobDir(row.jobId());
+    deleteTree(dir);
+    try {
+      Files.createDirectories(request.inputsDir());
+    } catch (IOException e) {
+      throw new CodException(dev.cod.common.ErrorCode.EXECUTION_FAILED, "cannot create " + dir + ": " + e.getMessage(), e);
+    }
+    long budget = config.maxInputBytes();
+    for (JobSpec.Input input : spec.inputs()) {
+      Path target = request.inputsDir().resolve(input.path().substring("/inputs/".length()));
+      ipfs.get(input.cid(), target, budget);
+      LOG.info("job {}: fetched input {} to {}", row.jobId(), input.cid(), input.path());
+    }
+    ExecutionResult result = executors.get(spec.engine().type()).run(request);
+    Cid resultCid = ipfs.add(request.resultDir());
+    byte[] salt = new byte[32];
+    random.nextBytes(salt);
+    store.update(new Row(row.jobId(), Step.EXECUTED, row.specCid(), row.maxPrice(), row.stake(), row.price(), salt,
+        resultCid.toString(), "exit code " + result.exitCode() + (result.timedOut() ? " (timed out)" : "")));
+    LOG.info("job {}: ran in {} ms, exit code {}, result {}", row.jobId(), result.duration().toMillis(),
+        result.exitCode(), resultCid);
+  }
+
+  private void commit(Row row) {
+    byte[] cid = Cid.parse(row.resultCid()).bytes();
+    byte[] commitment = market.commitmentFor(row.jobId(), cid, row.salt());
+    try {
+      market.commit(row.jobId(), commitment);
+    } catch (ContractRevertedException e) {
+      switch (e.errorName()) {
+        case "JobMarketAlreadyCommitted" -> {
+          BidView mine = myBid(row.jobId());
+          if (!Arrays.equals(mine.commitment(), commitment)) {
+            throw new CodException(dev.cod.common.ErrorCode.INTERNAL,
+                "job " + row.jobId() + " holds a commitment of this account that is not the one recorded");
+          }
+        }
+        case "JobMarketCommitDeadlinePassed", "JobMarketWrongState" -> {
+          transition(row, Step.ABANDONED, e.getMessage());
+          return;
+        }
+        default -> throw e;
+      }
+    }
+    transition(row, Step.COMMITTED, "committed to " + row.resultCid());
+  }
+
+  private void reveal(Row row) {
+    JobView job = market.job(row.jobId());
+    long now = clock.instant().getEpochSecond();
+    if (job.state().isTerminal()) {
+      transition(row, Step.SETTLED, "job " + job.state() + " before this node revealed");
+      return;
+    }
+    boolean open = job.state() == JobState.REVEALING
+        || (job.state() == JobState.ASSIGNED && now >= job.commitDeadline() && job.commitCount() >= job.quorum());
+    if (!open) {
+      return;
+    }
+    try {
+      market.reveal(row.jobId(), Cid.parse(row.resultCid()).bytes(), row.salt());
+    } catch (ContractRevertedException e) {
+      switch (e.errorName()) {
+        case "JobMarketAlreadyRevealed" -> { }
+        case "JobMarketRevealNotOpen" -> {
+          return;
+        }
+        case "JobMarketRevealDeadlinePassed" -> {
+          transition(row, Step.ABANDONED, e.getMessage());
+          return;
+        }
+        default -> throw e;
+      }
+    }
+    transition(row, Step.REVEALED, "revealed " + row.resultCid());
+  }
+
+  private void finalizeIfDue(Row row) {
+    JobView job = market.job(row.jobId());
+    if (job.state().isTerminal()) {
+      transition(row, Step.SETTLED, "job " + job.state());
+      return;
+    }
+    if (clock.instant().getEpochSecond() >= job.revealDeadline()) {
+      try {
+        market.finalizeJob(row.jobId());
+      } catch (ContractRevertedException e) {
+        if (!e.errorName().equals("JobMarketDeadlineNotReached") && !e.errorName().equals("JobMarketWrongState")) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void withdraw(Row row) {
+    BigInteger credit = market.credits(market.account());
+    if (credit.signum() > 0) {
+      try {
+        market.withdraw();
+        LOG.info("withdrew {} attoFIL of credit", credit);
+      } catch (ContractRevertedException e) {
+        if (!e.errorName().equals("JobMarketNothingToWithdraw")) {
+          throw e;
+        }
+      }
+    }
+    transition(row, Step.DONE, "settled and withdrawn");
+    specs.remove(row.jobId());
+  }
+
+  private BidView myBid(long jobId) {
+    return market.bids(jobId).stream().filter(b -> b.provider().equalsIgnoreCase(market.account())).findFirst()
+        .orElseThrow(() -> new CodException(dev.cod.common.ErrorCode.INTERNAL, "no bid of this account on job " + jobId));
+  }
+
+  private void transition(Row row, Step next, String why) {
+    store.update(row.withStep(next, why));
+    LOG.info("job {}: {} -> {} ({})", row.jobId(), row.step(), next, why);
+  }
+
+  /** Steps a job this node can still act on: for status output. */
+  public static final Set<Step> IN_FLIGHT = Set.of(Step.BID, Step.ASSIGNED, Step.EXECUTED, Step.COMMITTED, Step.REVEALED);
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        p.toFile().setWritable(true);
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new CodException(dev.cod.common.ErrorCode.EXECUTION_FAILED, "cannot clear " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}
