@@ -74,7 +74,9 @@ public class EstimatingTransactionManager extends RawTransactionManager {
     EthSendTransaction sent =
         super.sendEIP1559Transaction(chainId, priorityFee, maxFee, gasLimit, to, data, value, to == null);
     if (sent.hasError()) {
-      throw new CodException(ErrorCode.CHAIN_UNAVAILABLE, "eth_sendRawTransaction refused the transaction: "
+      // e.g. the state changed between estimate and send (out of gas), or a nonce race: a fresh
+      // estimate may succeed, so the caller may retry.
+      throw new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE, "eth_sendRawTransaction refused the transaction: "
           + sent.getError().getMessage() + " (JSON-RPC code " + sent.getError().getCode() + ")");
     }
     return sent;
@@ -116,7 +118,9 @@ public class EstimatingTransactionManager extends RawTransactionManager {
     } catch (IOException e) {
       return new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE, "cannot replay failed transaction: " + e.getMessage(), e);
     }
-    return new CodException(ErrorCode.CONTRACT_REVERTED, "transaction to " + to + " failed on chain without revert data");
+    // No revert data: most likely out of gas because the state changed after the estimate.
+    return new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE,
+        "transaction to " + to + " failed on chain without revert data (out of gas?); a new estimate may succeed");
   }
 
   private CodException rpcError(String method, Response.Error error) {

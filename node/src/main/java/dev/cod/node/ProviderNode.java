@@ -113,7 +113,12 @@ public final class ProviderNode implements Runnable {
 
   /** One round: handle new events, then advance every active job by at most one step each. */
   public void round() {
-    watcher.poll(this::onEvent);
+    MDC.put("provider", config.name());
+    try {
+      watcher.poll(this::onEvent);
+    } finally {
+      MDC.remove("provider");
+    }
     for (Row row : store.active()) {
       MDC.put("jobId", String.valueOf(row.jobId()));
       MDC.put("provider", config.name());

@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 public record FilAmount(BigInteger attoFil) implements Comparable<FilAmount> {
   /** attoFIL per FIL. */
   public static final BigInteger ATTO_PER_FIL = BigInteger.TEN.pow(18);
-  public static final FilAmount ZERO = new FilAmount(BigInteger.ZERO);
   /** The largest amount the market keeps (uint128), in attoFIL. */
   public static final BigInteger MAX_ATTO = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+
+  public static final FilAmount ZERO = new FilAmount(BigInteger.ZERO);
 
   private static final Pattern FORMAT =
       Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(FIL|milliFIL|mFIL|microFIL|nanoFIL|picoFIL|femtoFIL|attoFIL)?\\s*",

@@ -43,7 +43,8 @@ public interface IpfsClient {
    * Fetches the file or directory tree {@code cid} names into {@code destination}, every block
    * verified against its CID. {@code destination} must not exist; its parent directories are
    * created. It appears whole or not at all: the tree is built in a temporary sibling and moved
-   * into place.
+   * into place. The download needs free disk beside {@code destination} for about twice the
+   * content: the verified blocks are spilled there before the tree is rebuilt.
    *
    * @param maxBytes the most file content accepted, in bytes, summed over all files
    * @throws CodException {@link ErrorCode#CONTENT_MISMATCH} if a block does not match its CID or

@@ -66,7 +66,8 @@ public final class KuboRpcClient implements IpfsClient {
    * ({@code max-file-links} and {@code max-hamt-fanout} are Kubo's defaults, pinned against
    * differing {@code Import.*} configs). Directories over Kubo's HAMT threshold ({@code
    * Import.UnixFSHAMTDirectorySizeThreshold}, 256 KiB of links by default) are still sharded by
-   * the node's config.
+   * the node's config. {@code max-file-links} and {@code max-hamt-fanout} exist since Kubo 0.35;
+   * older versions ignore unknown parameters, and their defaults are the same values.
    */
   public static final List<Map.Entry<String, String>> ADD_PARAMETERS =
       List.of(
@@ -175,7 +176,7 @@ public final class KuboRpcClient implements IpfsClient {
           "Kubo RPC add of " + root + " ended without a line for \"" + rootName
               + "\": the add failed midway (see the Kubo log)");
     }
-    LOG.info("added {} ({} entries) to IPFS as {}", root, entries[0], rootCid);
+    LOG.info("added {} to IPFS as {} (files and directories: {})", root, rootCid, entries[0]);
     return rootCid;
   }
 
@@ -236,7 +237,7 @@ public final class KuboRpcClient implements IpfsClient {
             ErrorCode.INVALID_INPUT, "cannot move the download into " + target + ": " + e, e);
       }
       LOG.info(
-          "fetched {} into {} ({} bytes in {} entries, verified)",
+          "fetched {} into {}, verified (bytes: {}, files and directories: {})",
           cid, target, unpacker.contentBytes(), unpacker.entries());
     } finally {
       deleteRecursively(staging);

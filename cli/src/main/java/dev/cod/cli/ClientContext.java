@@ -1,0 +1,32 @@
+package dev.cod.cli;
+
+import dev.cod.chain.ChainConnection;
+import dev.cod.chain.MarketContract;
+import dev.cod.chain.MarketHistory;
+import dev.cod.node.ipfs.KuboRpcClient;
+import dev.cod.payments.Keystore;
+
+/** The parts a client command uses, wired from a {@link ClientConfig}. */
+final class ClientContext implements AutoCloseable {
+  /** Blocks per eth_getLogs call (Lotus limits ranges; Hardhat does not care). */
+  static final int LOG_RANGE = 2000;
+
+  final ClientConfig config;
+  final ChainConnection chain;
+  final MarketContract market;
+  final KuboRpcClient ipfs;
+  final MarketHistory history;
+
+  ClientContext(ClientConfig config) {
+    this.config = config;
+    this.chain = ChainConnection.open(config.rpcUrl());
+    this.market = chain.market(config.market(), Keystore.load(config.keystore(), config.passwordFile()));
+    this.ipfs = new KuboRpcClient(config.ipfsApi());
+    this.history = new MarketHistory(chain.web3j(), config.market(), config.startBlock(), LOG_RANGE);
+  }
+
+  @Override
+  public void close() {
+    chain.close();
+  }
+}

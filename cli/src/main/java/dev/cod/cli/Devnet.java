@@ -1,0 +1,210 @@
+package dev.cod.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cod.chain.ChainConnection;
+import dev.cod.chain.HardhatNode;
+import dev.cod.common.CodException;
+import dev.cod.common.ErrorCode;
+import dev.cod.node.NodeConfig;
+import dev.cod.node.ipfs.KuboDaemon;
+import dev.cod.payments.Keystore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
+
+/**
+ * A local devnet in one directory: a Hardhat chain, an offline Kubo daemon, a freshly deployed
+ * JobMarket, a client account and N provider nodes (registered, staked, running on threads of
+ * this process). Writes {@code client.yaml} (for the client commands), {@code provider-N.yaml}
+ * (node configs), {@code devnet.json} (endpoints), and encrypted keystores under {@code keys/}.
+ *
+ * <p>The accounts are Hardhat's public development accounts: 0 deploys, 1 is the client, 2..N+1
+ * are the providers. All providers share the one Kubo daemon (thin for now: real SPs each run
+ * their own).
+ */
+public final class Devnet implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Devnet.class);
+  /** Provider i (from 0) bids PRICES[i % 3]. */
+  private static final String[] PRICES = {"0.002 FIL", "0.003 FIL", "0.004 FIL"};
+
+  private final Path dir;
+  private final HardhatNode chain;
+  private final KuboDaemon kubo;
+  private final String market;
+  private final long startBlock;
+  private final List<RunningNode> nodes = new ArrayList<>();
+
+  private Devnet(Path dir, HardhatNode chain, KuboDaemon kubo, String market, long startBlock) {
+    this.dir = dir;
+    this.chain = chain;
+    this.kubo = kubo;
+    this.market = market;
+    this.startBlock = startBlock;
+  }
+
+  /**
+   * Starts everything in {@code dir}, which is emptied first.
+   *
+   * @param providers how many provider nodes (1..8)
+   */
+  public static Devnet start(Path dir, Path hardhatDir, Path ipfsBinary, int providers) {
+    if (providers < 1 || providers > 8) {
+      throw new CodException(ErrorCode.INVALID_INPUT, "providers must be 1..8, got " + providers);
+    }
+    Path root = dir.toAbsolutePath();
+    clean(root);
+    HardhatNode chain = HardhatNode.start(hardhatDir, root.resolve("hardhat.log"));
+    KuboDaemon kubo = null;
+    Devnet devnet = null;
+    try {
+      kubo = KuboDaemon.start(ipfsBinary, root.resolve("ipfs"));
+      ChainConnection.Deployment deployment;
+      try (ChainConnection c = ChainConnection.open(chain.rpcUrl())) {
+        deployment = c.deployMarket(HardhatNode.devAccount(0));
+      }
+      devnet = new Devnet(root, chain, kubo, deployment.address(), deployment.blockNumber());
+      devnet.writeConfigsAndStart(providers);
+      return devnet;
+    } catch (RuntimeException | Error e) {
+      if (devnet != null) {
+        devnet.close();
+      } else {
+        if (kubo != null) {
+          kubo.close();
+        }
+        chain.close();
+      }
+      throw e;
+    }
+  }
+
+  private void writeConfigsAndStart(int providers) {
+    byte[] secret = new byte[24];
+    new SecureRandom().nextBytes(secret);
+    String password = HexFormat.of().formatHex(secret);
+    Path keys = dir.resolve("keys");
+    Path passwordFile = keys.resolve("password");
+    Keystore.writePassword(passwordFile, password);
+    Credentials client = HardhatNode.devAccount(1);
+    Path clientKey = Keystore.write(keys.resolve("client"), client.getEcKeyPair(), password, false);
+
+    Map<String, Object> clientYaml = new LinkedHashMap<>();
+    clientYaml.put("rpcUrl", chain.rpcUrl());
+    clientYaml.put("market", market);
+    clientYaml.put("startBlock", startBlock);
+    clientYaml.put("ipfsApi", kubo.apiUrl().toString());
+    clientYaml.put("keystore", dir.relativize(clientKey).toString());
+    clientYaml.put("passwordFile", dir.relativize(passwordFile).toString());
+    write(dir.resolve("client.yaml"), clientYaml);
+
+    List<Map<String, Object>> summary = new ArrayList<>();
+    for (int i = 0; i < providers; i++) {
+      Credentials account = HardhatNode.devAccount(2 + i);
+      Path key = Keystore.write(keys.resolve("provider-" + (i + 1)), account.getEcKeyPair(), password, false);
+      Map<String, Object> y = new LinkedHashMap<>();
+      y.put("name", "provider-" + (i + 1));
+      y.put("rpcUrl", chain.rpcUrl());
+      y.put("market", market);
+      y.put("startBlock", startBlock);
+      y.put("keystore", dir.relativize(key).toString());
+      y.put("passwordFile", dir.relativize(passwordFile).toString());
+      y.put("ipfsApi", kubo.apiUrl().toString());
+      y.put("dataDir", "provider-" + (i + 1));
+      y.put("minerId", 1001 + i);
+      y.put("price", PRICES[i % PRICES.length]);
+      y.put("stake", "1 FIL");
+      y.put("pollIntervalMillis", 250);
+      Path file = dir.resolve("provider-" + (i + 1) + ".yaml");
+      write(file, y);
+      RunningNode node = RunningNode.start(NodeConfig.load(file, Map.of()));
+      nodes.add(node);
+      Map<String, Object> s = new LinkedHashMap<>(y);
+      s.put("address", node.market.account());
+      s.put("config", file.toString());
+      s.remove("passwordFile");
+      summary.add(s);
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("rpcUrl", chain.rpcUrl());
+    json.put("chainId", 31337);
+    json.put("market", market);
+    json.put("startBlock", startBlock);
+    json.put("ipfsApi", kubo.apiUrl().toString());
+    json.put("client", client.getAddress());
+    json.put("clientConfig", dir.resolve("client.yaml").toString());
+    json.put("providers", summary);
+    try {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("devnet.json").toFile(), json);
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.INTERNAL, "cannot write devnet.json", e);
+    }
+    LOG.info("devnet up: chain {}, IPFS {}, market {}, {} providers", chain.rpcUrl(), kubo.apiUrl(), market, providers);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public String rpcUrl() {
+    return chain.rpcUrl();
+  }
+
+  public String market() {
+    return market;
+  }
+
+  public String ipfsApi() {
+    return kubo.apiUrl().toString();
+  }
+
+  /** The running provider nodes' accounts, in order. */
+  public List<String> providerAccounts() {
+    return nodes.stream().map(n -> n.market.account()).toList();
+  }
+
+  private static void write(Path file, Map<String, Object> values) {
+    try {
+      new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), values);
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.INTERNAL, "cannot write " + file, e);
+    }
+  }
+
+  private static void clean(Path dir) {
+    try {
+      if (Files.exists(dir)) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.INVALID_INPUT, "cannot empty devnet directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (RunningNode n : nodes) {
+      n.close();
+    }
+    kubo.close();
+    chain.close();
+    LOG.info("devnet stopped");
+  }
+}

@@ -1,0 +1,227 @@
+package dev.cod.cli;
+
+import dev.cod.chain.BidView;
+import dev.cod.chain.JobState;
+import dev.cod.chain.JobTerms;
+import dev.cod.chain.JobView;
+import dev.cod.chain.MarketEvent;
+import dev.cod.chain.MarketHistory;
+import dev.cod.chain.PostedJob;
+import dev.cod.chain.TxResult;
+import dev.cod.cid.Cid;
+import dev.cod.common.CodException;
+import dev.cod.common.ErrorCode;
+import dev.cod.node.spec.JobSpec;
+import dev.cod.node.spec.JobSpecParser;
+import dev.cod.payments.FilAmount;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.web3j.utils.Numeric;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code cod job}: post jobs, follow them, read their results. */
+@Command(name = "job", description = "Post and follow jobs.",
+    subcommands = {JobCommand.Run.class, JobCommand.Describe.class, JobCommand.Get.class})
+final class JobCommand {
+  /** Largest result fetched by {@code cod job get}, bytes. */
+  static final long MAX_RESULT_BYTES = 1L << 30;
+
+  @ParentCommand
+  Cod cod;
+
+  @Command(name = "run", description = "Validate a job spec, publish it to IPFS, post it with escrow, and follow it.")
+  static final class Run implements Callable<Integer> {
+    @ParentCommand
+    JobCommand job;
+    @Spec
+    CommandSpec spec;
+    @Parameters(paramLabel = "SPEC.yaml")
+    Path specFile;
+    @Option(names = "--wait", description = "follow the job to its end, then withdraw the client's refund")
+    boolean await;
+    @Option(names = "--timeout", description = "how long --wait waits, in seconds (default: ${DEFAULT-VALUE})")
+    long timeoutSeconds = 1800;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      String yaml;
+      try {
+        yaml = Files.readString(specFile, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new CodException(ErrorCode.INVALID_INPUT, "cannot read job spec " + specFile + ": " + e.getMessage(), e);
+      }
+      JobSpec jobSpec = JobSpecParser.parse(yaml);
+      try (ClientContext c = new ClientContext(job.cod.clientConfig())) {
+        Path json = Files.createTempFile("cod-spec-", ".json");
+        Cid specCid;
+        try {
+          Files.writeString(json, JobSpecParser.toJson(jobSpec), StandardCharsets.UTF_8);
+          specCid = c.ipfs.add(json);
+        } finally {
+          Files.deleteIfExists(json);
+        }
+        JobSpec.Market m = jobSpec.market();
+        JobTerms terms = new JobTerms(specCid.bytes(), m.replicas(), m.quorum(), m.maxPrice().attoFil(),
+            m.stake().attoFil(), m.bidWindow().toSeconds(), m.executionWindow().toSeconds(), m.revealWindow().toSeconds());
+        out.printf("spec: %s%n", specCid);
+        PostedJob posted = c.market.postJob(terms);
+        out.printf("job-id: %d%n", posted.jobId());
+        out.printf("posted job %d: escrow %s (%d × %s), tx %s, gas %s%n", posted.jobId(), m.escrow(), m.replicas(),
+            m.maxPrice(), posted.tx().txHash(), posted.tx().gasUsed());
+        out.flush();
+        if (!await) {
+          return 0;
+        }
+        JobView end = follow(c, posted.jobId(), Duration.ofSeconds(timeoutSeconds), out);
+        BigInteger credit = c.market.credits(c.market.account());
+        if (credit.signum() > 0) {
+          TxResult tx = c.market.withdraw();
+          out.printf("withdrew %s of refund (tx %s)%n", FilAmount.ofAtto(credit), tx.txHash());
+        }
+        if (end.state() != JobState.FINALIZED) {
+          out.printf("job %d ended %s%n", end.jobId(), end.state());
+          return 2;
+        }
+        byte[] cid = c.history.acceptedResultCid(end).orElseThrow(() ->
+            new CodException(ErrorCode.INTERNAL, "job " + end.jobId() + " is finalized but no reveal matches its result"));
+        out.printf("result-cid: %s%n", Cid.fromBytes(cid));
+        return 0;
+      }
+    }
+
+    private static JobView follow(ClientContext c, long jobId, Duration timeout, PrintWriter out) throws InterruptedException {
+      Instant deadline = Instant.now().plus(timeout);
+      JobState last = null;
+      while (Instant.now().isBefore(deadline)) {
+        JobView view = c.market.job(jobId);
+        if (view.state() != last) {
+          out.printf("job %d: %s (bids %d, commits %d, reveals %d)%n", jobId, view.state(), view.bidCount(),
+              view.commitCount(), view.revealCount());
+          out.flush();
+          last = view.state();
+        }
+        if (view.state().isTerminal()) {
+          return view;
+        }
+        Thread.sleep(250);
+      }
+      throw new CodException(ErrorCode.INTERNAL, "job " + jobId + " did not end within " + timeout.toSeconds()
+          + " s; it is still " + last + ": see `cod job describe " + jobId + "`");
+    }
+  }
+
+  @Command(name = "describe", description = "Show a job: terms, bids, timeline, and gas per transaction.")
+  static final class Describe implements Callable<Integer> {
+    @ParentCommand
+    JobCommand job;
+    @Spec
+    CommandSpec spec;
+    @Parameters(paramLabel = "ID")
+    long jobId;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (ClientContext c = new ClientContext(job.cod.clientConfig())) {
+        JobView v = c.market.job(jobId);
+        out.printf("job %d: %s%n", jobId, v.state());
+        out.printf("  client        %s%n", v.client());
+        out.printf("  spec          %s%n", Cid.fromBytes(v.specCid()));
+        out.printf("  replicas      %d, quorum %d%n", v.replicas(), v.quorum());
+        out.printf("  max price     %s per replica, stake %s per replica%n", FilAmount.ofAtto(v.maxPrice()),
+            FilAmount.ofAtto(v.stakePerReplica()));
+        out.printf("  deadlines     commit %d, reveal %d (unix seconds)%n", v.commitDeadline(), v.revealDeadline());
+        c.history.acceptedResultCid(v).ifPresent(cid -> out.printf("  result        %s%n", Cid.fromBytes(cid)));
+        out.println("bids:");
+        for (BidView b : c.market.bids(jobId)) {
+          out.printf("  %s price %s deal %d%s%s%s%n", b.provider(), FilAmount.ofAtto(b.price()), b.dealId(),
+              b.assigned() ? " assigned" : "", b.committed() ? " committed" : "", b.revealed() ? " revealed" : "");
+        }
+        out.println("timeline:");
+        for (MarketEvent e : c.history.events(jobId)) {
+          out.printf("  block %-6d %s%n", e.key().blockNumber(), describe(e));
+        }
+        out.println("gas:");
+        Map<String, long[]> byFunction = new TreeMap<>();
+        BigInteger total = BigInteger.ZERO;
+        for (MarketHistory.JobTransaction t : c.history.transactions(jobId)) {
+          out.printf("  %-10s %9s gas  block %-6d from %s%n", t.function(), t.gasUsed(), t.blockNumber(), t.from());
+          long[] agg = byFunction.computeIfAbsent(t.function(), k -> new long[2]);
+          agg[0]++;
+          agg[1] += t.gasUsed().longValueExact();
+          total = total.add(t.gasUsed());
+        }
+        byFunction.forEach((f, agg) -> out.printf("  total %-10s %d tx %9d gas%n", f, agg[0], agg[1]));
+        out.printf("  total %d gas%n", total);
+        return 0;
+      }
+    }
+
+    private static String describe(MarketEvent e) {
+      if (e instanceof MarketEvent.JobPosted p) {
+        return "JobPosted by " + p.client() + " escrow " + FilAmount.ofAtto(p.maxPrice().multiply(BigInteger.valueOf(p.replicas())));
+      } else if (e instanceof MarketEvent.JobStateChanged s) {
+        return "JobStateChanged " + s.previous() + " -> " + s.current();
+      } else if (e instanceof MarketEvent.BidPlaced b) {
+        return "BidPlaced " + b.provider() + " " + FilAmount.ofAtto(b.price()) + " deal " + b.dealId();
+      } else if (e instanceof MarketEvent.ProviderAssigned a) {
+        return "ProviderAssigned " + a.provider();
+      } else if (e instanceof MarketEvent.ResultCommitted rc) {
+        return "ResultCommitted " + rc.provider() + " " + Numeric.toHexString(rc.commitment());
+      } else if (e instanceof MarketEvent.ResultRevealed r) {
+        return "ResultRevealed " + r.provider() + " " + Cid.fromBytes(r.resultCid());
+      } else if (e instanceof MarketEvent.ResultAccepted a) {
+        return "ResultAccepted by " + a.agreeing() + " providers";
+      } else if (e instanceof MarketEvent.ProviderSlashed s) {
+        return "ProviderSlashed " + s.provider() + " " + FilAmount.ofAtto(s.amount()) + " reason " + s.reason();
+      } else if (e instanceof MarketEvent.Credited cr) {
+        return "Credited " + cr.account() + " " + FilAmount.ofAtto(cr.amount());
+      }
+      return e.getClass().getSimpleName();
+    }
+  }
+
+  @Command(name = "get", description = "Download a finalized job's result, verifying every block against its CID.")
+  static final class Get implements Callable<Integer> {
+    @ParentCommand
+    JobCommand job;
+    @Spec
+    CommandSpec spec;
+    @Parameters(paramLabel = "ID")
+    long jobId;
+    @Option(names = {"-o", "--output"}, required = true, description = "directory to create for the result")
+    Path output;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try (ClientContext c = new ClientContext(job.cod.clientConfig())) {
+        JobView v = c.market.job(jobId);
+        if (v.state() != JobState.FINALIZED) {
+          throw new CodException(ErrorCode.INVALID_INPUT, "job " + jobId + " is " + v.state()
+              + ", not FINALIZED: it has no verified result");
+        }
+        Cid cid = Cid.fromBytes(c.history.acceptedResultCid(v).orElseThrow(() ->
+            new CodException(ErrorCode.INTERNAL, "job " + jobId + " is finalized but no reveal matches its result")));
+        c.ipfs.get(cid, output, MAX_RESULT_BYTES);
+        out.printf("result %s verified and written to %s%n", cid, output);
+        return 0;
+      }
+    }
+  }
+}

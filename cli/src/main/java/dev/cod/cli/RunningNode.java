@@ -1,0 +1,74 @@
+package dev.cod.cli;
+
+import dev.cod.chain.ChainConnection;
+import dev.cod.chain.EventWatcher;
+import dev.cod.chain.MarketContract;
+import dev.cod.chain.WatcherStore;
+import dev.cod.node.JobStore;
+import dev.cod.node.NodeConfig;
+import dev.cod.node.ProviderNode;
+import dev.cod.node.exec.DockerExecutor;
+import dev.cod.node.ipfs.KuboRpcClient;
+import dev.cod.payments.Keystore;
+import dev.cod.store.H2Database;
+import java.time.Clock;
+import java.util.Map;
+
+/** A provider node wired from its {@link NodeConfig}, running on its own thread until closed. */
+final class RunningNode implements AutoCloseable {
+  /** Blocks per eth_getLogs call. */
+  private static final int LOG_RANGE = 2000;
+
+  final NodeConfig config;
+  final ProviderNode node;
+  final MarketContract market;
+  private final ChainConnection chain;
+  private final H2Database db;
+  private final DockerExecutor docker;
+  private final Thread thread;
+
+  private RunningNode(NodeConfig config) {
+    this.config = config;
+    this.chain = ChainConnection.open(config.rpcUrl());
+    this.market = chain.market(config.market(), Keystore.load(config.keystore(), config.passwordFile()));
+    this.db = H2Database.open(config.dataDir().resolve("node"));
+    this.docker = new DockerExecutor(config.dockerHost());
+    EventWatcher watcher = new EventWatcher(chain.web3j(), config.market(), config.startBlock(),
+        config.confirmations(), LOG_RANGE, new WatcherStore(db), "market");
+    this.node = new ProviderNode(config, market, watcher, new JobStore(db), new KuboRpcClient(config.ipfsApi()),
+        Map.of(docker.engine(), docker), Clock.systemUTC());
+    this.thread = new Thread(node, "node-" + config.name());
+  }
+
+  /** Wires the node, registers and stakes as configured, and starts its loop. */
+  static RunningNode start(NodeConfig config) {
+    RunningNode n = new RunningNode(config);
+    try {
+      n.node.ensureRegisteredAndStaked();
+    } catch (RuntimeException | Error e) {
+      n.close();
+      throw e;
+    }
+    n.thread.start();
+    return n;
+  }
+
+  /** Waits until the node's thread ends (it ends on {@link #close()}). */
+  void join() throws InterruptedException {
+    thread.join();
+  }
+
+  @Override
+  public void close() {
+    node.stop();
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    docker.close();
+    db.close();
+    chain.close();
+  }
+}

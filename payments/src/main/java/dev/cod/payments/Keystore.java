@@ -1,0 +1,90 @@
+package dev.cod.payments;
+
+import dev.cod.common.CodException;
+import dev.cod.common.ErrorCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.web3j.crypto.exception.CipherException;
+import org.web3j.crypto.Credentials;
+import org.web3j.crypto.ECKeyPair;
+import org.web3j.crypto.WalletUtils;
+
+/**
+ * Ethereum keystore v3 files (Web3 Secret Storage: scrypt + AES-128-CTR) holding an account's
+ * key, written 0600 in a 0700 directory. Passwords come from files, never from a command line;
+ * neither keys nor passwords are ever logged.
+ */
+public final class Keystore {
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+
+  private Keystore() {}
+
+  /**
+   * Encrypts {@code key} into a new keystore file in {@code dir}.
+   *
+   * @param fullStrength scrypt N=262144 (the standard) when true; N=4096 ("light", for local devnets) when false
+   * @return the keystore file
+   */
+  public static Path write(Path dir, ECKeyPair key, String password, boolean fullStrength) {
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, OWNER_ONLY_DIR);
+      String name = WalletUtils.generateWalletFile(password, key, dir.toFile(), fullStrength);
+      Path file = dir.resolve(name);
+      Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+      return file;
+    } catch (IOException | CipherException e) {
+      throw new CodException(ErrorCode.KEYSTORE, "cannot write keystore in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Decrypts a keystore with the password held in {@code passwordFile} (first line).
+   *
+   * @throws CodException KEYSTORE if a file is missing, readable by others, or the password is wrong
+   */
+  public static Credentials load(Path keystore, Path passwordFile) {
+    requireOwnerOnly(keystore);
+    requireOwnerOnly(passwordFile);
+    try {
+      String password = Files.readString(passwordFile, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+      return WalletUtils.loadCredentials(password, keystore.toFile());
+    } catch (CipherException e) {
+      throw new CodException(ErrorCode.KEYSTORE, "cannot decrypt " + keystore + ": wrong password?", e);
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.KEYSTORE, "cannot read keystore " + keystore + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes a password file readable only by its owner. */
+  public static void writePassword(Path file, String password) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.deleteIfExists(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+      Files.writeString(file, password + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.KEYSTORE, "cannot write password file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireOwnerOnly(Path file) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      for (PosixFilePermission p : perms) {
+        if (!OWNER_ONLY_FILE.contains(p)) {
+          throw new CodException(ErrorCode.KEYSTORE,
+              file + " is readable by others (" + PosixFilePermissions.toString(perms) + "): chmod 600 it");
+        }
+      }
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.KEYSTORE, "cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The main job: a local devnet (Hardhat chain, Kubo, the JobMarket contract, three provider
+# nodes) runs a real Docker job over real data through the whole market and prints the verified
+# result. Installs what it needs first (scripts/setup.sh).
+#
+# Data: seattle-weather.csv from the npm package vega-datasets 3.2.1 (daily weather, 2012-2015).
+# Job: per year, total and mean daily precipitation and the days with precipitation > 0;
+# 3 replicas, quorum 2.
+set -euo pipefail
+COD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$COD_ROOT"
+. scripts/setup.sh
+start=$(date +%s)
+cod_setup
+ensure_java_build
+
+DEVNET="$COD_ROOT/.devnet"
+COD="$COD_ROOT/scripts/cod"
+rm -rf "$DEVNET"
+mkdir -p "$DEVNET"
+"$COD" devnet start --dir "$DEVNET" >"$DEVNET.out" 2>"$DEVNET.log" &
+devnet_pid=$!
+cleanup() {
+  kill "$devnet_pid" 2>/dev/null || true
+  wait "$devnet_pid" 2>/dev/null || true
+  cod_teardown
+}
+trap cleanup EXIT
+for _ in $(seq 1 240); do
+  grep -q "devnet ready" "$DEVNET.out" 2>/dev/null && break
+  kill -0 "$devnet_pid" 2>/dev/null || { echo "devnet failed to start:" >&2; tail -30 "$DEVNET.log" >&2; exit 1; }
+  sleep 0.5
+done
+grep -q "devnet ready" "$DEVNET.out" || { echo "devnet did not start in time" >&2; tail -30 "$DEVNET.log" >&2; exit 1; }
+echo "== devnet"
+cat "$DEVNET.out"
+
+export COD_CONFIG="$DEVNET/client.yaml"
+DATA="$COD_ROOT/hardhat/node_modules/vega-datasets/data/seattle-weather.csv"
+echo "== data"
+data_cid=$("$COD" data add "$DATA")
+echo "seattle-weather.csv ($(wc -l <"$DATA") lines) -> $data_cid"
+
+echo "== job"
+sed "s/DATA_CID/$data_cid/" examples/seattle-precipitation.yaml >"$DEVNET/seattle-precipitation.yaml"
+"$COD" job run "$DEVNET/seattle-precipitation.yaml" --wait | tee "$DEVNET/run.out"
+job_id=$(sed -n 's/^job-id: //p' "$DEVNET/run.out")
+result_cid=$(sed -n 's/^result-cid: //p' "$DEVNET/run.out")
+
+echo "== verified result"
+"$COD" job get "$job_id" -o "$DEVNET/result-$job_id"
+echo "result CID: $result_cid (exit code $(cat "$DEVNET/result-$job_id/exitCode"))"
+column -t -s, "$DEVNET/result-$job_id/outputs/precipitation-by-year.csv"
+
+echo "== on chain"
+"$COD" job describe "$job_id"
+echo "== main job done in $(( $(date +%s) - start )) s"
