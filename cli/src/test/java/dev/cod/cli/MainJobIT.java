@@ -1,0 +1,202 @@
+package dev.cod.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cod.chain.ChainConnection;
+import dev.cod.chain.HardhatNode;
+import dev.cod.chain.MarketEvent;
+import dev.cod.chain.MarketHistory;
+import dev.cod.node.ipfs.KuboDaemon;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The main job end to end, through the same {@code cod} commands a user types: a devnet with
+ * three providers runs the Seattle precipitation job (Docker, replicas 3, quorum 2) over the real
+ * seattle-weather.csv; the verified result is checked against an independent computation, and
+ * the money against the chain's events.
+ */
+class MainJobIT {
+  private static final BigInteger MILLI_FIL = BigInteger.TEN.pow(15);
+  private static Path hardhatDir;
+  private static Devnet devnet;
+  private static Path dir;
+
+  @BeforeAll
+  static void startDevnet(@TempDir Path tmp) {
+    hardhatDir = HardhatNode.findHardhatDir();
+    Path ipfs = KuboDaemon.findBinary().orElseThrow(() -> new AssertionError(
+        "Kubo (ipfs binary) not found: run scripts/setup.sh or set COD_IPFS_BIN"));
+    dir = tmp.resolve("devnet");
+    devnet = Devnet.start(dir, hardhatDir, ipfs, 3);
+  }
+
+  @AfterAll
+  static void stopDevnet() {
+    if (devnet != null) {
+      devnet.close();
+    }
+  }
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run cod(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Cod.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    List<String> all = new ArrayList<>(List.of("--config", dir.resolve("client.yaml").toString()));
+    all.addAll(List.of(args));
+    int code = cl.execute(all.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static String field(String output, String name) {
+    Matcher m = Pattern.compile("^" + name + ": (\\S+)$", Pattern.MULTILINE).matcher(output);
+    assertThat(m.find()).as("'%s:' in output:%n%s", name, output).isTrue();
+    return m.group(1);
+  }
+
+  @Test
+  void seattlePrecipitationJobRunsThroughTheWholeMarket() throws Exception {
+    Path csv = hardhatDir.resolve("node_modules/vega-datasets/data/seattle-weather.csv");
+    Run added = cod("data", "add", csv.toString());
+    assertThat(added.exitCode()).as(added.err()).isZero();
+    String dataCid = added.out().trim();
+
+    Path spec = dir.resolve("job.yaml");
+    String template = Files.readString(hardhatDir.resolveSibling("examples/seattle-precipitation.yaml"));
+    Files.writeString(spec, template.replace("DATA_CID", dataCid));
+    Run run = cod("job", "run", spec.toString(), "--wait", "--timeout", "300");
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    long jobId = Long.parseLong(field(run.out(), "job-id"));
+    String resultCid = field(run.out(), "result-cid");
+    assertThat(run.out()).contains("FINALIZED");
+
+    Path result = dir.resolve("result");
+    Run got = cod("job", "get", Long.toString(jobId), "-o", result.toString());
+    assertThat(got.exitCode()).as(got.err()).isZero();
+    assertThat(got.out()).contains(resultCid).contains("verified");
+    assertThat(Files.readString(result.resolve("exitCode"))).isEqualTo("0");
+    List<String> table = Files.readAllLines(result.resolve("outputs/precipitation-by-year.csv"));
+    assertThat(table.get(0)).isEqualTo("year,total_precipitation_mm,mean_daily_precipitation_mm,days_with_precipitation");
+    assertMatchesIndependentComputation(table.subList(1, table.size()), csv);
+    assertThat(Files.readString(result.resolve("stdout"))).isEqualTo(String.join("\n", table) + "\n");
+
+    Run described = cod("job", "describe", Long.toString(jobId));
+    assertThat(described.exitCode()).as(described.err()).isZero();
+    assertThat(described.out()).contains("result        " + resultCid).contains("total reveal     3 tx");
+
+    assertMoney(jobId);
+  }
+
+  /** Per year: the sum and mean of column 2 and the count of days above zero, computed here in decimal. */
+  private static void assertMatchesIndependentComputation(List<String> rows, Path csv) throws Exception {
+    Map<String, BigDecimal> total = new TreeMap<>();
+    Map<String, Integer> days = new TreeMap<>();
+    Map<String, Integer> wet = new TreeMap<>();
+    List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      String year = f[0].substring(0, 4);
+      BigDecimal p = new BigDecimal(f[1]);
+      total.merge(year, p, BigDecimal::add);
+      days.merge(year, 1, Integer::sum);
+      wet.merge(year, p.signum() > 0 ? 1 : 0, Integer::sum);
+    }
+    assertThat(rows).hasSize(total.size());
+    for (String row : rows) {
+      String[] f = row.split(",");
+      String year = f[0];
+      assertThat(total).containsKey(year);
+      BigDecimal mean = total.get(year).divide(BigDecimal.valueOf(days.get(year)), 10, RoundingMode.HALF_EVEN);
+      // the job prints with %.1f and %.3f: allow half a unit in the last printed place
+      assertThat(new BigDecimal(f[1]).subtract(total.get(year)).abs()).isLessThanOrEqualTo(new BigDecimal("0.05"));
+      assertThat(new BigDecimal(f[2]).subtract(mean).abs()).isLessThanOrEqualTo(new BigDecimal("0.0005"));
+      assertThat(Integer.parseInt(f[3])).isEqualTo(wet.get(year));
+    }
+  }
+
+  /** Providers credited their bid and withdrew it; the client got escrow − Σ prices back and withdrew it. */
+  private static void assertMoney(long jobId) throws InterruptedException {
+    List<String> providers = devnet.providerAccounts();
+    try (ChainConnection chain = ChainConnection.open(devnet.rpcUrl())) {
+      var anyone = chain.market(devnet.market(), HardhatNode.devAccount(19));
+      MarketHistory history = new MarketHistory(chain.web3j(), devnet.market(), 0, 1000);
+      Map<String, BigInteger> bids = new TreeMap<>();
+      Map<String, BigInteger> credited = new TreeMap<>();
+      for (MarketEvent e : history.events(jobId)) {
+        if (e instanceof MarketEvent.BidPlaced b) {
+          bids.put(b.provider().toLowerCase(), b.price());
+        } else if (e instanceof MarketEvent.Credited c) {
+          credited.merge(c.account().toLowerCase(), c.amount(), BigInteger::add);
+        }
+      }
+      assertThat(bids.keySet()).containsExactlyInAnyOrderElementsOf(providers.stream().map(String::toLowerCase).toList());
+      BigInteger prices = BigInteger.ZERO;
+      for (String p : providers) {
+        BigInteger price = bids.get(p.toLowerCase());
+        assertThat(credited.get(p.toLowerCase())).as("credit of %s", p).isEqualTo(price);
+        prices = prices.add(price);
+      }
+      // the devnet's providers bid 2, 3 and 4 milliFIL under a 5 milliFIL maximum
+      assertThat(prices).isEqualTo(MILLI_FIL.multiply(BigInteger.valueOf(9)));
+      String client = HardhatNode.devAccount(1).getAddress().toLowerCase();
+      BigInteger escrow = MILLI_FIL.multiply(BigInteger.valueOf(15));
+      assertThat(credited.get(client)).isEqualTo(escrow.subtract(prices));
+      assertThat(anyone.credits(client)).as("client withdrew its refund").isZero();
+
+      // providers withdraw on their own, a round or two after the settlement
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+      while (Instant.now().isBefore(deadline) && providers.stream().anyMatch(p -> anyone.credits(p).signum() > 0)) {
+        Thread.sleep(250);
+      }
+      for (String p : providers) {
+        assertThat(anyone.credits(p)).as("credit left to %s", p).isZero();
+      }
+      Map<String, BigInteger> withdrawn = new TreeMap<>();
+      long head = chain.blockNumber();
+      for (var log : withdrawnLogs(chain, head)) {
+        withdrawn.merge(log.account().toLowerCase(), log.amount(), BigInteger::add);
+      }
+      for (String p : providers) {
+        assertThat(withdrawn.get(p.toLowerCase())).as("withdrawn by %s", p).isEqualTo(bids.get(p.toLowerCase()));
+      }
+      assertThat(withdrawn.get(client)).isEqualTo(escrow.subtract(prices));
+    }
+  }
+
+  private static List<MarketEvent.Withdrawn> withdrawnLogs(ChainConnection chain, long head) {
+    List<MarketEvent.Withdrawn> out = new ArrayList<>();
+    var watcherDb = dev.cod.store.H2Database.open(dir.resolve("test-watcher"));
+    try (watcherDb) {
+      new dev.cod.chain.EventWatcher(chain.web3j(), devnet.market(), 0, 0, 1000,
+          new dev.cod.chain.WatcherStore(watcherDb), "it").poll(e -> {
+            if (e instanceof MarketEvent.Withdrawn w) {
+              out.add(w);
+            }
+          });
+    }
+    return out;
+  }
+}
