@@ -2,7 +2,11 @@ package dev.cod.cli;
 
 import dev.cod.chain.ChainConnection;
 import dev.cod.chain.MarketContract;
+import dev.cod.chain.JobView;
 import dev.cod.chain.MarketHistory;
+import dev.cod.cid.Cid;
+import dev.cod.common.CodException;
+import dev.cod.common.ErrorCode;
 import dev.cod.node.ipfs.KuboRpcClient;
 import dev.cod.payments.Keystore;
 
@@ -23,6 +27,16 @@ final class ClientContext implements AutoCloseable {
     this.market = chain.market(config.market(), Keystore.load(config.keystore(), config.passwordFile()));
     this.ipfs = new KuboRpcClient(config.ipfsApi());
     this.history = new MarketHistory(chain.web3j(), config.market(), config.startBlock(), LOG_RANGE);
+  }
+
+  /**
+   * The accepted result CID of a finalized job.
+   *
+   * @throws CodException INTERNAL if no reveal of the job hashes to its accepted result
+   */
+  Cid acceptedResult(JobView job) {
+    return Cid.fromBytes(history.acceptedResultCid(job).orElseThrow(() -> new CodException(ErrorCode.INTERNAL,
+        "job " + job.jobId() + " is finalized but no reveal matches its accepted result hash")));
   }
 
   @Override

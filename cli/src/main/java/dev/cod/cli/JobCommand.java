@@ -97,9 +97,7 @@ final class JobCommand {
           out.printf("job %d ended %s%n", end.jobId(), end.state());
           return 2;
         }
-        byte[] cid = c.history.acceptedResultCid(end).orElseThrow(() ->
-            new CodException(ErrorCode.INTERNAL, "job " + end.jobId() + " is finalized but no reveal matches its result"));
-        out.printf("result-cid: %s%n", Cid.fromBytes(cid));
+        out.printf("result-cid: %s%n", c.acceptedResult(end));
         return 0;
       }
     }
@@ -216,8 +214,7 @@ final class JobCommand {
           throw new CodException(ErrorCode.INVALID_INPUT, "job " + jobId + " is " + v.state()
               + ", not FINALIZED: it has no verified result");
         }
-        Cid cid = Cid.fromBytes(c.history.acceptedResultCid(v).orElseThrow(() ->
-            new CodException(ErrorCode.INTERNAL, "job " + jobId + " is finalized but no reveal matches its result")));
+        Cid cid = c.acceptedResult(v);
         c.ipfs.get(cid, output, MAX_RESULT_BYTES);
         out.printf("result %s verified and written to %s%n", cid, output);
         return 0;

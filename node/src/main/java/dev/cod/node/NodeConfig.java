@@ -1,5 +1,6 @@
 package dev.cod.node;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -66,7 +67,9 @@ public record NodeConfig(String name, String rpcUrl, String market, long startBl
   public static NodeConfig load(Path file, Map<String, String> env) {
     JsonNode y;
     try {
-      y = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+      // Floats as BigDecimal: a unit-less price like 0.123456789012345678 stays exact.
+      y = new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .readTree(file.toFile());
     } catch (IOException e) {
       throw new CodException(ErrorCode.INVALID_INPUT, "cannot read node config " + file + ": " + e.getMessage(), e);
     }
@@ -101,7 +104,7 @@ public record NodeConfig(String name, String rpcUrl, String market, long startBl
         return fromEnv;
       }
       JsonNode n = yaml.get(key);
-      return n == null || n.isNull() ? fallback : n.asText();
+      return n == null || n.isNull() ? fallback : n.isNumber() ? n.decimalValue().toPlainString() : n.asText();
     }
 
     String required(String key) {

@@ -1,9 +1,11 @@
 package dev.cod.node.spec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -44,7 +46,10 @@ public final class JobSpecParser {
   public static final Set<String> ENGINES = Set.of("docker");
   public static final Set<String> SOURCES = Set.of("ipfs");
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** Floats as exact decimals with their written scale: a unit-less amount like 0.123456789012345678 stays exact. */
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
   private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final Pattern DURATION = Pattern.compile("([0-9]+)\\s*(ms|s|m|h|d)?");
   private static final Pattern SIZE = Pattern.compile("([0-9]+)\\s*(B|KiB|MiB|GiB|KB|MB|GB)?", Pattern.CASE_INSENSITIVE);
@@ -110,7 +115,8 @@ public final class JobSpecParser {
         .put("executionWindow", m.executionWindow().toSeconds() + "s")
         .put("revealWindow", m.revealWindow().toSeconds() + "s");
     try {
-      return JSON.writeValueAsString(JSON.readTree(JSON.writeValueAsString(root)));
+      // As maps, so that ORDER_MAP_ENTRIES_BY_KEYS sorts every level (it does not apply to ObjectNode).
+      return JSON.writeValueAsString(JSON.treeToValue(root, Object.class));
     } catch (JsonProcessingException e) {
       throw new CodException(ErrorCode.INTERNAL, "cannot write spec JSON", e);
     }
@@ -174,7 +180,7 @@ public final class JobSpecParser {
       }
       String path = text(in, "path", true, field);
       if (!path.startsWith("/inputs/") || path.contains("/../") || path.endsWith("/..") || path.contains("//")
-          || path.contains("/./") || path.length() <= "/inputs/".length() || path.endsWith("/")) {
+          || path.contains("/./") || path.endsWith("/.") || path.length() <= "/inputs/".length() || path.endsWith("/")) {
         throw invalid(field + "path", "an absolute path under /inputs/ without '..', '.' or empty segments", "\"" + path + "\"");
       }
       if (!paths.add(path)) {
@@ -211,11 +217,12 @@ public final class JobSpecParser {
   }
 
   private static FilAmount amount(JsonNode node, String key) {
-    String text = text(node, key, true, "market.");
+    JsonNode v = node.get(key);
+    String text = v != null && v.isNumber() ? v.decimalValue().toPlainString() : text(node, key, true, "market.");
     try {
       return FilAmount.parse(text);
     } catch (CodException e) {
-      throw invalid("market." + key, "a FIL amount like \"0.01 FIL\"", "\"" + text + "\"");
+      throw invalid("market." + key, "a FIL amount like \"0.01 FIL\"", "\"" + text + "\": " + e.getMessage());
     }
   }
 
@@ -269,14 +276,23 @@ public final class JobSpecParser {
     if (!m.matches()) {
       throw invalid(prefix + key, "a duration like 30s, 10m, 2h or a number of seconds", "\"" + text + "\"");
     }
-    long n = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2) == null ? "s" : m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> Duration.ofSeconds(n);
-    };
+    Duration d;
+    try {
+      long n = Long.parseLong(m.group(1));
+      d = switch (m.group(2) == null ? "s" : m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        case "d" -> Duration.ofDays(n);
+        default -> Duration.ofSeconds(n);
+      };
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw invalid(prefix + key, "between " + min.toSeconds() + "s and " + max.toSeconds() + "s", "\"" + text + "\"");
+    }
+    if (d.toMillisPart() != 0) {
+      // The contract and the canonical JSON keep whole seconds.
+      throw invalid(prefix + key, "whole seconds", "\"" + text + "\"");
+    }
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
       throw invalid(prefix + key, "between " + min.toSeconds() + "s and " + max.toSeconds() + "s", d.toSeconds() + "s");
     }
@@ -288,7 +304,7 @@ public final class JobSpecParser {
     if (v == null || v.isNull()) {
       throw invalid(prefix + key, "a whole number", "nothing");
     }
-    if (!v.isIntegralNumber()) {
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
       throw invalid(prefix + key, "a whole number", kind(v) + " " + v);
     }
     long n = v.asLong();

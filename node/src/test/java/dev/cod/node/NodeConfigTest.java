@@ -1,0 +1,204 @@
+package dev.cod.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cod.common.CodException;
+import dev.cod.common.ErrorCode;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeConfigTest {
+  private static final String MARKET = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+
+  /**
+   * Every key the file may hold; paths relative to the file. The address is quoted, as in the devnet
+   * files: unquoted, YAML reads 0x… as a hexadecimal integer.
+   */
+  private static final String FULL = """
+      name: provider-1
+      rpcUrl: http://127.0.0.1:8545
+      market: "%s"
+      startBlock: 42
+      keystore: keys/provider.json
+      passwordFile: secrets/password.txt
+      ipfsApi: http://localhost:5001
+      dockerHost: unix:///run/user/1000/docker.sock
+      dataDir: data
+      minerId: 1000
+      price: 0.0125 FIL
+      stake: "2.000000000000000001 FIL"
+      pollIntervalMillis: 250
+      confirmations: 3
+      maxInputBytes: 1048576
+      """.formatted(MARKET);
+
+  @TempDir Path tmp;
+
+  private Path write(String yaml) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("etc"));
+    return Files.writeString(dir.resolve("node.yaml"), yaml);
+  }
+
+  private static String replace(String text, String from, String to) {
+    assertThat(text).as("mutation target").contains(from);
+    return text.replace(from, to);
+  }
+
+  @Test
+  void aFileWithEveryKeyLoads() throws IOException {
+    Path file = write(FULL);
+    Path dir = file.toAbsolutePath().getParent();
+
+    NodeConfig c = NodeConfig.load(file, Map.of());
+
+    assertThat(c.name()).isEqualTo("provider-1");
+    assertThat(c.rpcUrl()).isEqualTo("http://127.0.0.1:8545");
+    assertThat(c.market()).isEqualTo(MARKET);
+    assertThat(c.startBlock()).isEqualTo(42);
+    assertThat(c.keystore()).isEqualTo(dir.resolve("keys/provider.json"));
+    assertThat(c.passwordFile()).isEqualTo(dir.resolve("secrets/password.txt"));
+    assertThat(c.dataDir()).isEqualTo(dir.resolve("data"));
+    assertThat(c.keystore()).isAbsolute();
+    assertThat(c.ipfsApi()).isEqualTo(URI.create("http://localhost:5001"));
+    assertThat(c.dockerHost()).isEqualTo(URI.create("unix:///run/user/1000/docker.sock"));
+    assertThat(c.minerId()).isEqualTo(1000);
+    assertThat(c.price().attoFil()).isEqualTo(new BigInteger("12500000000000000"));
+    assertThat(c.stake().attoFil()).isEqualTo(new BigInteger("2000000000000000001"));
+    assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(c.confirmations()).isEqualTo(3);
+    assertThat(c.maxInputBytes()).isEqualTo(1 << 20);
+  }
+
+  @Test
+  void unitlessAmountsWrittenAsYamlNumbersAreExact() throws IOException {
+    Path file = write(replace(replace(FULL, "price: 0.0125 FIL", "price: 0.123456789012345678"),
+        "stake: \"2.000000000000000001 FIL\"", "stake: 2.000000000000000001"));
+
+    NodeConfig c = NodeConfig.load(file, Map.of());
+
+    assertThat(c.price().attoFil()).isEqualTo(new BigInteger("123456789012345678"));
+    assertThat(c.stake().attoFil()).isEqualTo(new BigInteger("2000000000000000001"));
+  }
+
+  @Test
+  void absolutePathsStayAsWritten() throws IOException {
+    Path keystore = tmp.resolve("elsewhere/key.json").toAbsolutePath();
+    NodeConfig c = NodeConfig.load(write(replace(FULL, "keystore: keys/provider.json", "keystore: " + keystore)),
+        Map.of());
+
+    assertThat(c.keystore()).isEqualTo(keystore);
+  }
+
+  @Test
+  void missingOptionalKeysTakeDefaults() throws IOException {
+    Path file = write("""
+        rpcUrl: http://127.0.0.1:8545
+        market: '%s'
+        keystore: key.json
+        passwordFile: password
+        price: 1 milliFIL
+        """.formatted(MARKET));
+
+    NodeConfig c = NodeConfig.load(file, Map.of());
+
+    assertThat(c.name()).isEqualTo("provider");
+    assertThat(c.ipfsApi()).isEqualTo(URI.create("http://127.0.0.1:5001"));
+    assertThat(c.dockerHost()).isEqualTo(URI.create("unix:///var/run/docker.sock"));
+    assertThat(c.dataDir()).isEqualTo(file.toAbsolutePath().getParent().resolve("node-data"));
+    assertThat(c.price().attoFil()).isEqualTo(BigInteger.TEN.pow(15));
+    assertThat(c.stake().attoFil()).isEqualTo(BigInteger.TEN.pow(18));
+    assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(500));
+    assertThat(c.maxInputBytes()).isEqualTo(1L << 30);
+  }
+
+  @Test
+  void theEnvironmentOverridesTheFile() throws IOException {
+    Path file = write(FULL);
+
+    NodeConfig c = NodeConfig.load(file, Map.of(
+        "COD_RPC_URL", "http://127.0.0.1:1234/rpc/v1",
+        "COD_IPFS_API", "http://127.0.0.1:5002",
+        "COD_POLL_INTERVAL_MILLIS", "1000",
+        "RPC_URL", "http://ignored:1"));
+
+    assertThat(c.rpcUrl()).isEqualTo("http://127.0.0.1:1234/rpc/v1");
+    assertThat(c.ipfsApi()).isEqualTo(URI.create("http://127.0.0.1:5002"));
+    assertThat(c.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.market()).isEqualTo(MARKET);
+  }
+
+  @Test
+  void aBlankEnvironmentVariableDoesNotOverride() throws IOException {
+    NodeConfig c = NodeConfig.load(write(FULL), Map.of("COD_RPC_URL", " "));
+
+    assertThat(c.rpcUrl()).isEqualTo("http://127.0.0.1:8545");
+  }
+
+  @Test
+  void theEnvironmentCanSupplyARequiredKey() throws IOException {
+    Path file = write(replace(FULL, "rpcUrl: http://127.0.0.1:8545\n", ""));
+
+    assertThat(NodeConfig.load(file, Map.of("COD_RPC_URL", "http://127.0.0.1:8545")).rpcUrl())
+        .isEqualTo("http://127.0.0.1:8545");
+  }
+
+  @Test
+  void aMissingRpcUrlIsNamed() throws IOException {
+    Path file = write(replace(FULL, "rpcUrl: http://127.0.0.1:8545\n", ""));
+
+    assertInvalid(() -> NodeConfig.load(file, Map.of()), "'rpcUrl'", "found nothing");
+  }
+
+  @Test
+  void aNonLoopbackIpfsApiIsRejected() throws IOException {
+    Path file = write(replace(FULL, "ipfsApi: http://localhost:5001", "ipfsApi: http://10.0.0.5:5001"));
+
+    assertInvalid(() -> NodeConfig.load(file, Map.of()), "'ipfsApi'", "http://10.0.0.5:5001");
+  }
+
+  @Test
+  void aNonLoopbackIpfsApiFromTheEnvironmentIsRejected() throws IOException {
+    Path file = write(FULL);
+
+    assertInvalid(() -> NodeConfig.load(file, Map.of("COD_IPFS_API", "http://localhost@10.0.0.5:5001")),
+        "'ipfsApi'", "loopback");
+  }
+
+  @Test
+  void aTcpDockerHostIsRejected() throws IOException {
+    Path file = write(replace(FULL, "dockerHost: unix:///run/user/1000/docker.sock",
+        "dockerHost: tcp://127.0.0.1:2375"));
+
+    assertInvalid(() -> NodeConfig.load(file, Map.of()), "'dockerHost'", "tcp://127.0.0.1:2375");
+  }
+
+  @Test
+  void aMalformedMarketAddressIsRejected() throws IOException {
+    Path file = write(replace(FULL, MARKET, "0x5FbDB2315678afecb367f032d93F642f64180aa"));
+
+    assertInvalid(() -> NodeConfig.load(file, Map.of()), "'market'", "40 hex digits");
+  }
+
+  @Test
+  void aFileThatIsNotAMappingIsRejected() throws IOException {
+    Path file = write("- rpcUrl\n- market\n");
+
+    assertInvalid(() -> NodeConfig.load(file, Map.of()), file.toString(), "YAML mapping");
+  }
+
+  private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String... fragments) {
+    var thrown = assertThatThrownBy(call)
+        .isInstanceOfSatisfying(CodException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_INPUT));
+    for (String fragment : fragments) {
+      thrown.hasMessageContaining(fragment);
+    }
+  }
+}
