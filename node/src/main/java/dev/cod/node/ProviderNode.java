@@ -150,7 +150,8 @@ public final class ProviderNode implements Runnable {
       }
       store.insertIfAbsent(p.jobId(), spec, p.maxPrice(), p.stakePerReplica());
     } else if (event instanceof MarketEvent.ProviderAssigned a && a.provider().equalsIgnoreCase(market.account())) {
-      store.find(a.jobId()).filter(r -> r.step() == Step.BID)
+      // SEEN too: a node that crashed after sending its bid but before recording it is still assigned
+      store.find(a.jobId()).filter(r -> r.step() == Step.BID || r.step() == Step.SEEN)
           .ifPresent(r -> transition(r, Step.ASSIGNED, "commit before " + a.commitDeadline()));
     } else if (event instanceof MarketEvent.JobStateChanged s) {
       store.find(s.jobId()).ifPresent(r -> onStateChanged(r, s.current()));
@@ -280,16 +281,18 @@ public final class ProviderNode implements Runnable {
       market.commit(row.jobId(), commitment);
     } catch (ContractRevertedException e) {
       switch (e.errorName()) {
-        case "JobMarketAlreadyCommitted" -> {
+        // The contract checks state and deadline before AlreadyCommitted: a commit sent before a
+        // crash may be on chain behind any of the three (e.g. it was the last one and opened reveals).
+        case "JobMarketAlreadyCommitted", "JobMarketCommitDeadlinePassed", "JobMarketWrongState" -> {
           BidView mine = myBid(row.jobId());
+          if (!mine.committed()) {
+            transition(row, Step.ABANDONED, e.getMessage());
+            return;
+          }
           if (!Arrays.equals(mine.commitment(), commitment)) {
             throw new CodException(dev.cod.common.ErrorCode.INTERNAL,
                 "job " + row.jobId() + " holds a commitment of this account that is not the one recorded");
           }
-        }
-        case "JobMarketCommitDeadlinePassed", "JobMarketWrongState" -> {
-          transition(row, Step.ABANDONED, e.getMessage());
-          return;
         }
         default -> throw e;
       }
@@ -318,8 +321,11 @@ public final class ProviderNode implements Runnable {
           return;
         }
         case "JobMarketRevealDeadlinePassed" -> {
-          transition(row, Step.ABANDONED, e.getMessage());
-          return;
+          // a reveal sent before a crash may be on chain behind the deadline check
+          if (!myBid(row.jobId()).revealed()) {
+            transition(row, Step.ABANDONED, e.getMessage());
+            return;
+          }
         }
         default -> throw e;
       }
