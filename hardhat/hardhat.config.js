@@ -26,8 +26,17 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async ({ solcVersion }) => {
 /** @type import('hardhat/config').HardhatUserConfig */
 module.exports = {
   solidity: {
-    version: SOLC_VERSION,
-    settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+    compilers: [
+      { version: SOLC_VERSION, settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" } },
+    ],
+    overrides: {
+      // The gas-laid-out market: the IR pipeline packs its one-slot structs into single SSTOREs
+      // and avoids "stack too deep" in settlement.
+      "contracts/JobMarketV2.sol": {
+        version: SOLC_VERSION,
+        settings: { optimizer: { enabled: true, runs: 10000 }, viaIR: true, evmVersion: "cancun" },
+      },
+    },
   },
   networks: {
     hardhat: { chainId: 31337 },

@@ -1,0 +1,98 @@
+// Gas of complete job lifecycles on the in-process Hardhat chain, for JobMarket (v1) and
+// JobMarketV2, with N = 1, 3, 5, 7 replicas (quorum N/2 + 1), every provider honest. For each
+// N it runs two jobs with the same accounts and prints the first (cold: first-ever slots) and the
+// second (steady state). Also prints each contract's deployed size.
+// Usage: npx hardhat run scripts/gas-report.js
+const { ethers } = require("hardhat");
+
+const FIL = 10n ** 18n;
+const MAX_PRICE = FIL / 200n; // 0.005 FIL
+const STAKE = FIL / 10n;
+const CID = "0x01551220" + "ab".repeat(32); // a raw CIDv1 (36 bytes)
+const RESULT = "0x01701220" + "cd".repeat(32);
+
+async function gasOf(txPromise) {
+  const receipt = await (await txPromise).wait();
+  return receipt.gasUsed;
+}
+
+async function lifecycleV1(market, client, providers, n) {
+  const quorum = Math.floor(n / 2) + 1;
+  const rows = [];
+  const post = market.connect(client).postJob(CID, n, quorum, MAX_PRICE, STAKE, 0, 600, 600, { value: MAX_PRICE * BigInt(n) });
+  rows.push(["postJob", await gasOf(post)]);
+  const jobId = await market.jobCount();
+  for (const p of providers.slice(0, n)) rows.push(["bid", await gasOf(market.connect(p).bid(jobId, MAX_PRICE, 0))]);
+  const salt = ethers.zeroPadValue("0x01", 32);
+  for (const p of providers.slice(0, n)) {
+    const c = await market.commitmentOf(jobId, p.address, RESULT, salt);
+    rows.push(["commit", await gasOf(market.connect(p).commit(jobId, c))]);
+  }
+  for (const p of providers.slice(0, n)) rows.push(["reveal", await gasOf(market.connect(p).reveal(jobId, RESULT, salt))]);
+  return rows;
+}
+
+async function lifecycleV2(market, client, providers, n, withCommitment) {
+  const quorum = Math.floor(n / 2) + 1;
+  const rows = [];
+  const post = market.connect(client).postJob(CID, n, quorum, MAX_PRICE, STAKE, 0, 600, 600, { value: MAX_PRICE * BigInt(n) });
+  rows.push(["postJob", await gasOf(post)]);
+  const jobId = await market.jobCount();
+  const salt = ethers.zeroPadValue("0x01", 32);
+  for (const p of providers.slice(0, n)) {
+    const c = withCommitment ? await market.commitmentOf(jobId, p.address, RESULT, salt) : ethers.ZeroHash;
+    rows.push(["bid+commit", await gasOf(market.connect(p).bid(jobId, 0, 0, c))]);
+  }
+  for (let i = 0; i < n; i++) {
+    rows.push(["reveal", await gasOf(market.connect(providers[i]).reveal(jobId, i, RESULT, salt))]);
+  }
+  return rows;
+}
+
+function total(rows) {
+  return rows.reduce((s, [, g]) => s + g, 0n);
+}
+
+function summary(rows) {
+  const by = new Map();
+  for (const [f, g] of rows) {
+    const e = by.get(f) || { n: 0, gas: 0n };
+    e.n += 1;
+    e.gas += g;
+    by.set(f, e);
+  }
+  return [...by.entries()].map(([f, e]) => `${f} ${e.n}×${e.n ? e.gas / BigInt(e.n) : 0n}`).join(", ");
+}
+
+async function main() {
+  const [, client, ...providers] = await ethers.getSigners();
+  for (const name of ["JobMarket", "JobMarketV2"]) {
+    const factory = await ethers.getContractFactory(name);
+    const deployed = await factory.deploy();
+    await deployed.waitForDeployment();
+    const code = await ethers.provider.getCode(await deployed.getAddress());
+    const deployGas = (await deployed.deploymentTransaction().wait()).gasUsed;
+    console.log(`\n${name}: deployed size ${(code.length - 2) / 2} bytes, deployment ${deployGas} gas`);
+    for (const p of providers.slice(0, 7)) {
+      await (await deployed.connect(p).register(1000 + providers.indexOf(p))).wait();
+      await (await deployed.connect(p).stake({ value: FIL })).wait();
+    }
+    const cases = name === "JobMarket"
+      ? [1, 3, 5, 7].map((n) => [`N=${n} M=${Math.floor(n / 2) + 1}`, () => lifecycleV1(deployed, client, providers, n)])
+      : [
+          ["N=1 M=1 no verification", () => lifecycleV2(deployed, client, providers, 1, false)],
+          ...[1, 3, 5, 7].map((n) => [`N=${n} M=${Math.floor(n / 2) + 1}`, () => lifecycleV2(deployed, client, providers, n, true)]),
+        ];
+    for (const [label, run] of cases) {
+      const first = await run();
+      const second = await run();
+      console.log(`  ${label.padEnd(26)} first job ${String(total(first)).padStart(8)} gas in ${first.length} txs; ` +
+        `steady ${String(total(second)).padStart(8)} gas (${summary(second)})`);
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
