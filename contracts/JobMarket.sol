@@ -1,27 +1,42 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.28;
 
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 /**
  * @title JobMarket
- * @notice cod's compute-over-data market: clients post jobs with escrowed FIL, staked providers
- * bid, run the job, and settle it by commit-reveal. The result CID revealed by at least `quorum`
- * of the `replicas` assigned providers wins: they are paid their bid and share the stake slashed
- * from dissenters and silent providers. Every payout and refund is a credit that its account
- * pulls with {withdraw}.
- * @dev Amounts are in attoFIL (the FEVM's wei), times are block timestamps in seconds. Loops are
- * bounded by {MAX_REPLICAS} and {MAX_BIDS}. The lifecycle is described in ARCHITECTURE.md.
+ * @notice cod's compute-over-data market, laid out for gas: a job in two storage slots, a bid in
+ * one slot (its commitment, later its result hash) plus three bytes of a shared per-job word (the
+ * bidder's provider id), provider earnings paid into the provider's balance slot, CIDs only in
+ * events, slots cleared at settlement, and the last reveal settling the job.
+ *
+ * Two paths:
+ * - fast path (bidWindow 0): a provider runs the job first and bids WITH its commitment; the first
+ *   `replicas` bids win and are paid the job's maxPrice each. The N-th bid opens the reveals.
+ *   With replicas 1 the commitment may be zero ("no verification": the single result is revealed
+ *   directly).
+ * - auction (bidWindow > 0): bids carry a price; after the window anyone calls {assign} (the N
+ *   cheapest win, ties to the earlier bid, each paid its bid); winners {commit}, then reveal.
+ *
+ * The result CID revealed by at least `quorum` assigned providers wins: they are paid and share
+ * the stake slashed from dissenters and silent providers. Client refunds and failure refunds are
+ * credits pulled with {withdraw}; provider pay goes to the provider's balance, withdrawn with
+ * {withdrawStake}.
+ * @dev Amounts in attoFIL, times in seconds (block timestamps). Loops are bounded by
+ * {MAX_REPLICAS} and {MAX_BIDS}. Reentrancy guard on transient storage (EIP-1153; FEVM since
+ * network version 24, FIP-0097).
  */
-contract JobMarket is ReentrancyGuard {
+contract JobMarket is ReentrancyGuardTransient {
     /// @notice Most providers a job may ask for.
     uint8 public constant MAX_REPLICAS = 7;
-    /// @notice Most bids an auction job accepts (bounds the selection loop in {assign}).
-    uint8 public constant MAX_BIDS = 16;
-    /// @notice Longest bid, execution or reveal window, in seconds.
+    /// @notice Most bids a job takes (the bidder ids of a job share one 256-bit word, 24 bits each).
+    uint8 public constant MAX_BIDS = 10;
+    /// @notice Longest bid, execution or reveal window, in seconds (fits the 24-bit windows).
     uint32 public constant MAX_WINDOW = 30 days;
     /// @notice Longest CID accepted, in bytes (binary CID form).
     uint256 public constant MAX_CID_LENGTH = 128;
+    /// @notice Most providers that can register (24-bit provider ids).
+    uint24 public constant MAX_PROVIDERS = type(uint24).max;
 
     /// @notice States of a job. Finalized, Failed and Cancelled are terminal.
     enum JobState {
@@ -41,66 +56,99 @@ contract JobMarket is ReentrancyGuard {
         Dissent
     }
 
-    /// @notice A registered provider. `stake` is its whole stake, of which `locked` backs bids.
+    /// @notice A provider: `balance` is its stake plus earnings, of which `locked` backs bids; `id` (from 1) names it in jobs.
     struct Provider {
-        uint64 minerId;
-        bool registered;
-        uint128 stake;
-        uint128 locked;
+        uint96 balance;
+        uint96 locked;
+        uint24 id;
     }
 
-    /// @notice A job as stored. `bidDeadline` is 0 on the fast path (the N-th bid assigns).
+    /// @dev One storage slot: everything bid, commit and reveal read or write.
     struct Job {
-        address client;
         JobState state;
+        bool auction;
         uint8 replicas;
         uint8 quorum;
         uint8 bidCount;
         uint8 commitCount;
         uint8 revealCount;
-        uint32 executionWindow;
-        uint128 maxPrice;
-        uint128 stake;
-        uint64 bidDeadline;
-        uint64 commitDeadline;
-        uint64 revealDeadline;
-        uint32 revealWindow;
-        bytes32 acceptedResultHash;
-        bytes specCid;
+        uint32 deadline;
+        uint16 assignedMask;
+        uint16 revealedMask;
+        uint24 executionWindow;
+        uint24 revealWindow;
+        uint88 stake;
     }
 
-    /// @notice A bid, and what its provider committed and revealed.
-    struct Bid {
+    /// @dev The second slot: read at settlement, cancel and auction bids.
+    struct Terms {
+        address client;
+        uint96 maxPrice;
+    }
+
+    /**
+     * @notice A job as {getJob} shows it. `deadline` is the current phase's: the bid deadline of an
+     * open auction, the commit deadline of an open fast-path or assigned job, the reveal deadline
+     * while revealing.
+     */
+    struct JobView {
+        address client;
+        JobState state;
+        bool auction;
+        uint8 replicas;
+        uint8 quorum;
+        uint8 bidCount;
+        uint8 commitCount;
+        uint8 revealCount;
+        uint32 deadline;
+        uint16 assignedMask;
+        uint16 revealedMask;
+        uint24 executionWindow;
+        uint24 revealWindow;
+        uint96 maxPrice;
+        uint88 stake;
+    }
+
+    /// @notice A bid as {getBids} shows it: `digest` is the commitment, or keccak256 of the revealed CID.
+    struct BidView {
         address provider;
-        uint64 dealId;
+        uint96 price;
         bool assigned;
         bool revealed;
-        uint128 price;
-        bytes32 commitment;
-        bytes32 resultHash;
+        bytes32 digest;
     }
 
     /// @notice Provider records by account.
     mapping(address => Provider) public providers;
-    /// @notice Withdrawable attoFIL by account.
+    /// @notice The account of each provider id.
+    mapping(uint24 => address) public providerAccount;
+    /// @notice The Filecoin miner actor ID each provider registered with.
+    mapping(address => uint64) public minerIdOf;
+    /// @notice Withdrawable attoFIL by account (client refunds, failure refunds).
     mapping(address => uint256) public credits;
-    /// @notice Number of jobs posted; job ids run from 1 to jobCount.
-    uint256 public jobCount;
+    /// @dev The next job id; set at deployment so that posting never pays for a fresh slot.
+    uint256 private _nextJobId = 1;
+    /// @notice Number of registered providers; ids run from 1 to providerCount.
+    uint24 public providerCount;
 
     mapping(uint256 => Job) private _jobs;
-    mapping(uint256 => Bid[]) private _bids;
-    /// @dev jobId => provider => index in _bids[jobId] plus one (0: no bid).
-    mapping(uint256 => mapping(address => uint256)) private _bidSlot;
+    mapping(uint256 => Terms) private _terms;
+    /// @dev jobId => bidder provider ids, 24 bits per bid index.
+    mapping(uint256 => uint256) private _bidders;
+    /// @dev jobId => bid index => commitment, then keccak256(resultCid) once revealed.
+    mapping(uint256 => mapping(uint256 => bytes32)) private _digests;
+    /// @dev jobId => bid index => price, auction bids only.
+    mapping(uint256 => mapping(uint256 => uint256)) private _prices;
 
-    /// @notice A provider registered, bound to its miner actor ID.
-    event ProviderRegistered(address indexed provider, uint64 indexed minerId);
-    /// @notice A provider added `amount` attoFIL of stake; `totalStake` is its stake after.
-    event StakeDeposited(address indexed provider, uint256 amount, uint256 totalStake);
-    /// @notice A provider took `amount` attoFIL of free stake back; `totalStake` is its stake after.
-    event StakeWithdrawn(address indexed provider, uint256 amount, uint256 totalStake);
-    /// @notice Stake that backed a bid on `jobId` is free again.
+    /// @notice A provider registered, bound to its miner actor ID, under provider id `providerId`.
+    event ProviderRegistered(address indexed provider, uint64 indexed minerId, uint24 providerId);
+    /// @notice A provider added `amount` attoFIL to its balance; `balance` is its balance after.
+    event StakeDeposited(address indexed provider, uint256 amount, uint256 balance);
+    /// @notice A provider took `amount` attoFIL of free balance; `balance` is its balance after.
+    event StakeWithdrawn(address indexed provider, uint256 amount, uint256 balance);
+    /// @notice Stake that backed a bid that was not paid nor slashed is free again.
     event StakeUnlocked(uint256 indexed jobId, address indexed provider, uint256 amount);
-    /// @notice A job was posted with `replicas * maxPrice` attoFIL in escrow.
+    /// @notice A job was posted with `replicas * maxPrice` attoFIL in escrow; `deadline` as in {JobView}.
     event JobPosted(
         uint256 indexed jobId,
         address indexed client,
@@ -109,25 +157,34 @@ contract JobMarket is ReentrancyGuard {
         uint8 quorum,
         uint256 maxPrice,
         uint256 stakePerReplica,
-        uint64 bidDeadline,
+        uint32 bidWindow,
         uint32 executionWindow,
-        uint32 revealWindow
+        uint32 revealWindow,
+        uint32 deadline
     );
     /// @notice A job moved from `previous` to `current`; emitted once per transition.
     event JobStateChanged(uint256 indexed jobId, JobState previous, JobState current);
-    /// @notice A provider bid `price` attoFIL on a job, naming `dealId` (0: none).
-    event BidPlaced(uint256 indexed jobId, address indexed provider, uint256 price, uint64 dealId);
-    /// @notice A provider's bid won: it must commit before `commitDeadline`.
-    event ProviderAssigned(uint256 indexed jobId, address indexed provider, uint256 price, uint64 commitDeadline);
-    /// @notice A provider committed to a result without showing it.
-    event ResultCommitted(uint256 indexed jobId, address indexed provider, bytes32 commitment);
+    /// @notice A bid at `index`: `price` (auction) and `commitment` (fast path), naming `dealId` (0: none).
+    event BidPlaced(
+        uint256 indexed jobId, address indexed provider, uint8 index, uint256 price, uint64 dealId, bytes32 commitment
+    );
+    /// @notice An auction bid won: it must commit before `commitDeadline`.
+    event ProviderAssigned(uint256 indexed jobId, address indexed provider, uint8 index, uint32 commitDeadline);
+    /// @notice An assigned auction provider committed to a result without showing it.
+    event ResultCommitted(uint256 indexed jobId, address indexed provider, uint8 index, bytes32 commitment);
     /// @notice A provider revealed its result CID (binary form).
     event ResultRevealed(uint256 indexed jobId, address indexed provider, bytes resultCid);
-    /// @notice The result whose CID hashes to `resultCidHash` won with `agreeing` reveals.
-    event ResultAccepted(uint256 indexed jobId, bytes32 resultCidHash, uint8 agreeing);
+    /**
+     * @notice The result whose CID hashes to `resultCidHash` won with `agreeing` reveals. Each
+     * provider that revealed it has its stake unlocked and is paid, into its balance, its price
+     * (maxPrice on the fast path, its bid in an auction) plus `slashShare`, its share of the stake
+     * slashed on this job. (One event for all winners: a per-winner event would cost each job
+     * ~1,750 gas per winner; the winners are the revealers of `resultCidHash`.)
+     */
+    event ResultAccepted(uint256 indexed jobId, bytes32 resultCidHash, uint8 agreeing, uint256 slashShare);
     /// @notice A provider lost `amount` attoFIL of stake.
     event ProviderSlashed(uint256 indexed jobId, address indexed provider, uint256 amount, SlashReason reason);
-    /// @notice `account` may withdraw `amount` more attoFIL, earned or refunded on `jobId`.
+    /// @notice `account` may withdraw `amount` more attoFIL, refunded on `jobId`.
     event Credited(address indexed account, uint256 indexed jobId, uint256 amount);
     /// @notice `account` withdrew `amount` attoFIL of credit.
     event Withdrawn(address indexed account, uint256 amount);
@@ -135,12 +192,16 @@ contract JobMarket is ReentrancyGuard {
     /// @notice The caller has not registered as a provider.
     error JobMarketNotRegistered(address account);
     /// @notice The caller registered already.
-    error JobMarketAlreadyRegistered(address account, uint64 minerId);
+    error JobMarketAlreadyRegistered(address account, uint24 providerId);
+    /// @notice Every provider id is taken.
+    error JobMarketTooManyProviders();
     /// @notice An amount was zero where it must not be.
     error JobMarketZeroAmount();
+    /// @notice An amount does not fit the bits the market keeps it in.
+    error JobMarketAmountTooLarge(uint256 amount, uint256 max);
     /// @notice More stake was asked for than is free.
     error JobMarketInsufficientFreeStake(address provider, uint256 needed, uint256 free);
-    /// @notice The spec CID is empty or longer than {MAX_CID_LENGTH}.
+    /// @notice The spec or result CID is empty or longer than {MAX_CID_LENGTH}.
     error JobMarketInvalidCid(uint256 length);
     /// @notice Replicas must be in 1..{MAX_REPLICAS}.
     error JobMarketInvalidReplicas(uint8 replicas, uint8 maxReplicas);
@@ -156,75 +217,79 @@ contract JobMarket is ReentrancyGuard {
     error JobMarketWrongState(uint256 jobId, JobState state);
     /// @notice Only the job's client may do this.
     error JobMarketNotClient(uint256 jobId, address caller);
-    /// @notice The bid price is above the job's maximum.
+    /// @notice The auction bid's price is above the job's maximum.
     error JobMarketPriceTooHigh(uint256 price, uint256 maxPrice);
+    /// @notice A fast-path bid names a price (the fast path pays maxPrice), or an auction bid a commitment (it commits after assignment).
+    error JobMarketWrongPath(uint256 jobId, bool auction);
     /// @notice The provider has a bid on this job already.
     error JobMarketAlreadyBid(uint256 jobId, address provider);
-    /// @notice The job has {MAX_BIDS} bids.
+    /// @notice The job has all the bids it takes.
     error JobMarketTooManyBids(uint256 jobId);
-    /// @notice The bid window closed at `deadline`.
-    error JobMarketBidWindowClosed(uint256 jobId, uint64 deadline);
-    /// @notice The bid window is still open until `deadline`, or the job assigns itself (fast path).
-    error JobMarketBidWindowOpen(uint256 jobId, uint64 deadline);
-    /// @notice The caller is not an assigned provider of the job.
+    /// @notice The bid window (auction) or the commit deadline (fast path) passed at `deadline`.
+    error JobMarketBidWindowClosed(uint256 jobId, uint32 deadline);
+    /// @notice The auction's bid window is open until `deadline`, or the job is on the fast path.
+    error JobMarketBidWindowOpen(uint256 jobId, uint32 deadline);
+    /// @notice The caller is not the assigned provider at that bid index.
     error JobMarketNotAssigned(uint256 jobId, address caller);
     /// @notice The commit deadline has passed.
-    error JobMarketCommitDeadlinePassed(uint256 jobId, uint64 deadline);
+    error JobMarketCommitDeadlinePassed(uint256 jobId, uint32 deadline);
     /// @notice The provider committed already.
     error JobMarketAlreadyCommitted(uint256 jobId, address provider);
-    /// @notice The commitment is zero.
+    /// @notice A commitment is zero where one is needed.
     error JobMarketEmptyCommitment();
-    /// @notice Reveals open when every provider committed, or at the commit deadline with a quorum of commits.
-    error JobMarketRevealNotOpen(uint256 jobId, uint64 commitDeadline);
+    /// @notice Reveals open once every assigned provider committed, or at the commit deadline with a quorum of commits.
+    error JobMarketRevealNotOpen(uint256 jobId, uint32 commitDeadline);
     /// @notice The provider did not commit, so it cannot reveal.
     error JobMarketNotCommitted(uint256 jobId, address provider);
     /// @notice The provider revealed already.
     error JobMarketAlreadyRevealed(uint256 jobId, address provider);
     /// @notice The reveal deadline has passed.
-    error JobMarketRevealDeadlinePassed(uint256 jobId, uint64 deadline);
+    error JobMarketRevealDeadlinePassed(uint256 jobId, uint32 deadline);
     /// @notice The revealed CID and salt do not hash to the commitment.
     error JobMarketCommitmentMismatch(uint256 jobId, address provider);
     /// @notice The job cannot be finalized before `deadline`.
-    error JobMarketDeadlineNotReached(uint256 jobId, uint64 deadline);
+    error JobMarketDeadlineNotReached(uint256 jobId, uint32 deadline);
     /// @notice The account has no credit to withdraw.
     error JobMarketNothingToWithdraw(address account);
-    /// @notice An amount does not fit the 128 bits the market keeps it in.
-    error JobMarketAmountTooLarge(uint256 amount);
     /// @notice Sending FIL to `to` failed.
     error JobMarketTransferFailed(address to, uint256 amount);
 
     // ------------------------------------------------------------------ providers
 
-    /**
-     * @notice Registers the caller as a provider bound to its Filecoin miner actor ID (the N of fN).
-     * @dev The binding is checked against the miner's controlling addresses once IMinerOracle lands.
-     */
+    /// @notice Registers the caller as a provider bound to its Filecoin miner actor ID (the N of fN).
     function register(uint64 minerId) external {
         Provider storage p = providers[msg.sender];
-        if (p.registered) revert JobMarketAlreadyRegistered(msg.sender, p.minerId);
-        p.registered = true;
-        p.minerId = minerId;
-        emit ProviderRegistered(msg.sender, minerId);
+        if (p.id != 0) revert JobMarketAlreadyRegistered(msg.sender, p.id);
+        uint24 count = providerCount;
+        if (count == MAX_PROVIDERS) revert JobMarketTooManyProviders();
+        uint24 id = count + 1;
+        providerCount = id;
+        p.id = id;
+        providerAccount[id] = msg.sender;
+        minerIdOf[msg.sender] = minerId;
+        emit ProviderRegistered(msg.sender, minerId, id);
     }
 
-    /// @notice Adds the value sent (attoFIL) to the caller's stake.
+    /// @notice Adds the value sent (attoFIL) to the caller's balance.
     function stake() external payable {
         Provider storage p = providers[msg.sender];
-        if (!p.registered) revert JobMarketNotRegistered(msg.sender);
+        if (p.id == 0) revert JobMarketNotRegistered(msg.sender);
         if (msg.value == 0) revert JobMarketZeroAmount();
-        uint128 total = p.stake + _toUint128(msg.value);
-        p.stake = total;
-        emit StakeDeposited(msg.sender, msg.value, total);
+        uint256 balance = uint256(p.balance) + msg.value;
+        if (balance > type(uint96).max) revert JobMarketAmountTooLarge(balance, type(uint96).max);
+        p.balance = uint96(balance);
+        emit StakeDeposited(msg.sender, msg.value, balance);
     }
 
-    /// @notice Sends `amount` attoFIL of the caller's free (not locked by a bid) stake back to it.
-    function withdrawStake(uint128 amount) external nonReentrant {
+    /// @notice Sends `amount` attoFIL of the caller's free balance (not locked by a bid) to it.
+    function withdrawStake(uint256 amount) external nonReentrant {
         Provider storage p = providers[msg.sender];
         if (amount == 0) revert JobMarketZeroAmount();
-        uint256 free = p.stake - p.locked;
+        uint256 free = p.balance - p.locked;
         if (amount > free) revert JobMarketInsufficientFreeStake(msg.sender, amount, free);
-        p.stake -= amount;
-        emit StakeWithdrawn(msg.sender, amount, p.stake);
+        uint96 balance = p.balance - uint96(amount);
+        p.balance = balance;
+        emit StakeWithdrawn(msg.sender, amount, balance);
         _send(msg.sender, amount);
     }
 
@@ -232,13 +297,13 @@ contract JobMarket is ReentrancyGuard {
 
     /**
      * @notice Posts a job; the value sent must be the escrow `replicas * maxPrice` attoFIL.
-     * @param specCid binary CID of the job spec (JSON on IPFS)
+     * @param specCid binary CID of the job spec (JSON on IPFS); kept in the event only
      * @param replicas providers to run the job, 1..MAX_REPLICAS
      * @param quorum agreeing reveals needed, more than replicas / 2
-     * @param maxPrice most attoFIL paid per replica
+     * @param maxPrice attoFIL paid per replica on the fast path, the most paid in an auction
      * @param stakePerReplica attoFIL each provider locks while it works, lost if it dissents or goes silent
-     * @param bidWindow seconds bids are taken; 0 for the fast path (the N-th bid assigns)
-     * @param executionWindow seconds from assignment to the commit deadline
+     * @param bidWindow seconds bids are taken in an auction; 0 for the fast path
+     * @param executionWindow seconds from posting (fast path) or assignment (auction) to the commit deadline
      * @param revealWindow seconds from the commit deadline to the reveal deadline
      * @return jobId the new job's id
      */
@@ -246,8 +311,8 @@ contract JobMarket is ReentrancyGuard {
         bytes calldata specCid,
         uint8 replicas,
         uint8 quorum,
-        uint128 maxPrice,
-        uint128 stakePerReplica,
+        uint96 maxPrice,
+        uint88 stakePerReplica,
         uint32 bidWindow,
         uint32 executionWindow,
         uint32 revealWindow
@@ -261,177 +326,231 @@ contract JobMarket is ReentrancyGuard {
         uint256 escrow = uint256(maxPrice) * replicas;
         if (msg.value != escrow) revert JobMarketWrongEscrow(escrow, msg.value);
 
-        jobId = ++jobCount;
-        Job storage job = _jobs[jobId];
-        job.client = msg.sender;
-        job.replicas = replicas;
-        job.quorum = quorum;
-        job.maxPrice = maxPrice;
-        job.stake = stakePerReplica;
-        job.executionWindow = executionWindow;
-        job.revealWindow = revealWindow;
-        job.specCid = specCid;
-        uint64 bidDeadline = bidWindow == 0 ? 0 : uint64(block.timestamp) + bidWindow;
-        job.bidDeadline = bidDeadline;
+        jobId = _nextJobId;
+        _nextJobId = jobId + 1;
+        uint32 deadline = uint32(block.timestamp) + (bidWindow == 0 ? executionWindow : bidWindow);
+        _jobs[jobId] = Job({
+            state: JobState.Open,
+            auction: bidWindow != 0,
+            replicas: replicas,
+            quorum: quorum,
+            bidCount: 0,
+            commitCount: 0,
+            revealCount: 0,
+            deadline: deadline,
+            assignedMask: 0,
+            revealedMask: 0,
+            executionWindow: uint24(executionWindow),
+            revealWindow: uint24(revealWindow),
+            stake: stakePerReplica
+        });
+        _terms[jobId] = Terms({client: msg.sender, maxPrice: maxPrice});
         emit JobPosted(
-            jobId, msg.sender, specCid, replicas, quorum, maxPrice, stakePerReplica,
-            bidDeadline, executionWindow, revealWindow
+            jobId, msg.sender, specCid, replicas, quorum, maxPrice, stakePerReplica, bidWindow, executionWindow,
+            revealWindow, deadline
         );
-        _setState(jobId, job, JobState.Open);
+        emit JobStateChanged(jobId, JobState.None, JobState.Open);
     }
 
     /**
-     * @notice Bids `price` attoFIL (at most the job's maxPrice) and locks the job's stake per replica.
+     * @notice Bids on an open job and locks its stake per replica.
+     * Fast path: `price` must be 0 (the job pays maxPrice) and `commitment` is the provider's
+     * commitment to its result (see {commitmentOf}; may be zero only when replicas is 1); the
+     * N-th bid opens the reveals. Auction: `price` at most maxPrice, `commitment` zero.
      * @param dealId storage deal that holds the job's input (0 when the job names no piece)
      */
-    function bid(uint256 jobId, uint128 price, uint64 dealId) external {
-        Job storage job = _job(jobId);
+    function bid(uint256 jobId, uint96 price, uint64 dealId, bytes32 commitment) external {
+        Job memory job = _loadJob(jobId);
         if (job.state != JobState.Open) revert JobMarketWrongState(jobId, job.state);
-        if (job.bidDeadline != 0 && block.timestamp >= job.bidDeadline) {
-            revert JobMarketBidWindowClosed(jobId, job.bidDeadline);
+        if (block.timestamp >= job.deadline) revert JobMarketBidWindowClosed(jobId, job.deadline);
+        Provider memory p = providers[msg.sender];
+        if (p.id == 0) revert JobMarketNotRegistered(msg.sender);
+        uint256 index = job.bidCount;
+        if (job.auction) {
+            if (commitment != bytes32(0)) revert JobMarketWrongPath(jobId, true);
+            uint96 maxPrice = _terms[jobId].maxPrice;
+            if (price > maxPrice) revert JobMarketPriceTooHigh(price, maxPrice);
+            if (index >= MAX_BIDS) revert JobMarketTooManyBids(jobId);
+            _prices[jobId][index] = price;
+        } else {
+            if (price != 0) revert JobMarketWrongPath(jobId, false);
+            if (commitment == bytes32(0) && job.replicas > 1) revert JobMarketEmptyCommitment();
         }
-        Provider storage p = providers[msg.sender];
-        if (!p.registered) revert JobMarketNotRegistered(msg.sender);
-        if (price > job.maxPrice) revert JobMarketPriceTooHigh(price, job.maxPrice);
-        if (_bidSlot[jobId][msg.sender] != 0) revert JobMarketAlreadyBid(jobId, msg.sender);
-        if (job.bidCount >= MAX_BIDS) revert JobMarketTooManyBids(jobId);
-        uint128 needed = job.stake;
-        uint256 free = p.stake - p.locked;
-        if (needed > free) revert JobMarketInsufficientFreeStake(msg.sender, needed, free);
+        uint256 bidders = _bidders[jobId];
+        for (uint256 i = 0; i < index; ++i) {
+            if (uint24(bidders >> (24 * i)) == p.id) revert JobMarketAlreadyBid(jobId, msg.sender);
+        }
+        uint256 free = p.balance - p.locked;
+        if (job.stake > free) revert JobMarketInsufficientFreeStake(msg.sender, job.stake, free);
 
-        p.locked += needed;
-        _bids[jobId].push(
-            Bid({
-                provider: msg.sender,
-                dealId: dealId,
-                assigned: false,
-                revealed: false,
-                price: price,
-                commitment: bytes32(0),
-                resultHash: bytes32(0)
-            })
-        );
-        uint8 count = job.bidCount + 1;
-        job.bidCount = count;
-        _bidSlot[jobId][msg.sender] = count;
-        emit BidPlaced(jobId, msg.sender, price, dealId);
-
-        if (job.bidDeadline == 0 && count == job.replicas) {
-            Bid[] storage bids = _bids[jobId];
-            for (uint256 i = 0; i < count; ++i) {
-                _assignBid(jobId, bids[i], job);
+        providers[msg.sender].locked = p.locked + job.stake;
+        _bidders[jobId] = bidders | (uint256(p.id) << (24 * index));
+        job.bidCount = uint8(index + 1);
+        emit BidPlaced(jobId, msg.sender, uint8(index), price, dealId, commitment);
+        if (!job.auction) {
+            if (commitment != bytes32(0)) _digests[jobId][index] = commitment;
+            job.assignedMask |= uint16(1 << index);
+            job.commitCount += 1;
+            if (job.bidCount == job.replicas) {
+                job.state = JobState.Revealing;
+                job.deadline += job.revealWindow;
+                emit JobStateChanged(jobId, JobState.Open, JobState.Revealing);
             }
-            _startExecution(jobId, job);
         }
+        _jobs[jobId] = job;
     }
 
     /**
-     * @notice After the bid window of an auction job, assigns the `replicas` cheapest bids (ties:
-     * the earlier bid) and unlocks the others' stake. With fewer bids than replicas the job fails
-     * and the client is refunded. Anyone may call it.
+     * @notice After an auction's bid window, assigns the `replicas` cheapest bids (ties: the earlier
+     * bid) and unlocks the others' stake. With fewer bids than replicas the job fails and the client
+     * is refunded. Anyone may call it.
      */
     function assign(uint256 jobId) external {
-        Job storage job = _job(jobId);
+        Job memory job = _loadJob(jobId);
         if (job.state != JobState.Open) revert JobMarketWrongState(jobId, job.state);
-        if (job.bidDeadline == 0 || block.timestamp < job.bidDeadline) {
-            revert JobMarketBidWindowOpen(jobId, job.bidDeadline);
-        }
-        Bid[] storage bids = _bids[jobId];
-        uint256 n = bids.length;
+        if (!job.auction || block.timestamp < job.deadline) revert JobMarketBidWindowOpen(jobId, job.deadline);
+        uint256 n = job.bidCount;
+        uint256 bidders = _bidders[jobId];
         if (n < job.replicas) {
-            _releaseAll(jobId, job);
-            _credit(job.client, jobId, uint256(job.maxPrice) * job.replicas);
-            _setState(jobId, job, JobState.Failed);
+            for (uint256 i = 0; i < n; ++i) {
+                _unlock(jobId, providerAccount[uint24(bidders >> (24 * i))], job.stake);
+                delete _prices[jobId][i];
+            }
+            _credit(_terms[jobId].client, jobId, uint256(_terms[jobId].maxPrice) * job.replicas);
+            _transition(jobId, job, JobState.Failed);
+            _jobs[jobId] = job;
+            delete _bidders[jobId];
             return;
         }
-        for (uint256 round = 0; round < job.replicas; ++round) {
-            uint256 best = type(uint256).max;
-            for (uint256 i = 0; i < n; ++i) {
-                if (bids[i].assigned) continue;
-                if (best == type(uint256).max || bids[i].price < bids[best].price) best = i;
-            }
-            _assignBid(jobId, bids[best], job);
-        }
-        uint128 needed = job.stake;
+        uint256[MAX_BIDS] memory prices;
         for (uint256 i = 0; i < n; ++i) {
-            if (!bids[i].assigned) _unlock(jobId, bids[i].provider, needed);
+            prices[i] = _prices[jobId][i];
         }
-        _startExecution(jobId, job);
+        uint16 mask = 0;
+        for (uint256 round = 0; round < job.replicas; ++round) {
+            uint256 best = MAX_BIDS;
+            for (uint256 i = 0; i < n; ++i) {
+                if (mask & (1 << i) != 0) continue;
+                if (best == MAX_BIDS || prices[i] < prices[best]) best = i;
+            }
+            mask |= uint16(1 << best);
+        }
+        uint32 commitDeadline = uint32(block.timestamp) + job.executionWindow;
+        for (uint256 i = 0; i < n; ++i) {
+            address provider = providerAccount[uint24(bidders >> (24 * i))];
+            if (mask & (1 << i) != 0) {
+                emit ProviderAssigned(jobId, provider, uint8(i), commitDeadline);
+            } else {
+                _unlock(jobId, provider, job.stake);
+                delete _prices[jobId][i];
+            }
+        }
+        job.assignedMask = mask;
+        job.deadline = commitDeadline;
+        _transition(jobId, job, JobState.Assigned);
+        _jobs[jobId] = job;
     }
 
     /// @notice The client cancels its job while it is open; escrow is credited back, bidders' stake unlocked.
     function cancel(uint256 jobId) external {
-        Job storage job = _job(jobId);
-        if (msg.sender != job.client) revert JobMarketNotClient(jobId, msg.sender);
+        Job memory job = _loadJob(jobId);
+        Terms memory terms = _terms[jobId];
+        if (msg.sender != terms.client) revert JobMarketNotClient(jobId, msg.sender);
         if (job.state != JobState.Open) revert JobMarketWrongState(jobId, job.state);
-        _releaseAll(jobId, job);
-        _credit(job.client, jobId, uint256(job.maxPrice) * job.replicas);
-        _setState(jobId, job, JobState.Cancelled);
+        uint256 bidders = _bidders[jobId];
+        for (uint256 i = 0; i < job.bidCount; ++i) {
+            _unlock(jobId, providerAccount[uint24(bidders >> (24 * i))], job.stake);
+            delete _digests[jobId][i];
+            delete _prices[jobId][i];
+        }
+        delete _bidders[jobId];
+        _credit(terms.client, jobId, uint256(terms.maxPrice) * job.replicas);
+        _transition(jobId, job, JobState.Cancelled);
+        _jobs[jobId] = job;
     }
 
     /**
-     * @notice An assigned provider commits to its result before the commit deadline, with
-     * `commitment = keccak256(abi.encode(block.chainid, address(this), jobId, provider, resultCid, salt))`
-     * (see {commitmentOf}). The last commit opens the reveals.
+     * @notice An assigned auction provider commits to its result before the commit deadline (see
+     * {commitmentOf}). The last commit opens the reveals.
+     * @param index the provider's bid index (from its BidPlaced event)
      */
-    function commit(uint256 jobId, bytes32 commitment) external {
-        Job storage job = _job(jobId);
+    function commit(uint256 jobId, uint8 index, bytes32 commitment) external {
+        Job memory job = _loadJob(jobId);
         if (job.state != JobState.Assigned) revert JobMarketWrongState(jobId, job.state);
-        if (block.timestamp >= job.commitDeadline) revert JobMarketCommitDeadlinePassed(jobId, job.commitDeadline);
+        if (block.timestamp >= job.deadline) revert JobMarketCommitDeadlinePassed(jobId, job.deadline);
         if (commitment == bytes32(0)) revert JobMarketEmptyCommitment();
-        Bid storage b = _assignedBid(jobId, msg.sender);
-        if (b.commitment != bytes32(0)) revert JobMarketAlreadyCommitted(jobId, msg.sender);
-        b.commitment = commitment;
-        uint8 count = job.commitCount + 1;
-        job.commitCount = count;
-        emit ResultCommitted(jobId, msg.sender, commitment);
-        if (count == job.replicas) _setState(jobId, job, JobState.Revealing);
+        _checkAssigned(jobId, job, index);
+        if (_digests[jobId][index] != bytes32(0)) revert JobMarketAlreadyCommitted(jobId, msg.sender);
+        _digests[jobId][index] = commitment;
+        job.commitCount += 1;
+        emit ResultCommitted(jobId, msg.sender, index, commitment);
+        if (job.commitCount == job.replicas) {
+            job.deadline += job.revealWindow;
+            _transition(jobId, job, JobState.Revealing);
+        }
+        _jobs[jobId] = job;
     }
 
     /**
      * @notice Reveals the committed result CID and salt. Reveals open once every assigned provider
      * committed, or at the commit deadline if at least `quorum` did; they close at the reveal
      * deadline. The last expected reveal settles the job.
+     * @param index the provider's bid index (from its BidPlaced event)
      */
-    function reveal(uint256 jobId, bytes calldata resultCid, bytes32 salt) external nonReentrant {
-        Job storage job = _job(jobId);
-        if (job.state == JobState.Assigned) {
-            if (block.timestamp < job.commitDeadline || job.commitCount < job.quorum) {
-                revert JobMarketRevealNotOpen(jobId, job.commitDeadline);
+    function reveal(uint256 jobId, uint8 index, bytes calldata resultCid, bytes32 salt) external {
+        Job memory job = _loadJob(jobId);
+        if (job.state == JobState.Open || job.state == JobState.Assigned) {
+            bool fastOrAssigned = !job.auction || job.state == JobState.Assigned;
+            if (!fastOrAssigned || block.timestamp < job.deadline || job.commitCount < job.quorum) {
+                revert JobMarketRevealNotOpen(jobId, job.deadline);
             }
-            _setState(jobId, job, JobState.Revealing);
+            job.deadline += job.revealWindow;
+            _transition(jobId, job, JobState.Revealing);
         } else if (job.state != JobState.Revealing) {
             revert JobMarketWrongState(jobId, job.state);
         }
-        if (block.timestamp >= job.revealDeadline) revert JobMarketRevealDeadlinePassed(jobId, job.revealDeadline);
+        if (block.timestamp >= job.deadline) revert JobMarketRevealDeadlinePassed(jobId, job.deadline);
         if (resultCid.length == 0 || resultCid.length > MAX_CID_LENGTH) revert JobMarketInvalidCid(resultCid.length);
-        Bid storage b = _assignedBid(jobId, msg.sender);
-        if (b.commitment == bytes32(0)) revert JobMarketNotCommitted(jobId, msg.sender);
-        if (b.revealed) revert JobMarketAlreadyRevealed(jobId, msg.sender);
-        if (commitmentOf(jobId, msg.sender, resultCid, salt) != b.commitment) {
+        if (index >= job.bidCount || job.assignedMask & (1 << index) == 0) revert JobMarketNotAssigned(jobId, msg.sender);
+        if (job.revealedMask & (1 << index) != 0) revert JobMarketAlreadyRevealed(jobId, msg.sender);
+        bytes32 stored = _digests[jobId][index];
+        if (stored == bytes32(0)) {
+            // Only a single-replica fast-path job may run without a commitment; then the bidder
+            // is checked by its provider id.
+            if (job.replicas != 1 || job.auction) revert JobMarketNotCommitted(jobId, msg.sender);
+            _checkAssigned(jobId, job, index);
+        } else if (commitmentOf(jobId, msg.sender, resultCid, salt) != stored) {
+            // The commitment binds the provider's address: it also proves the caller is the bidder.
             revert JobMarketCommitmentMismatch(jobId, msg.sender);
         }
-        b.revealed = true;
-        b.resultHash = keccak256(resultCid);
-        uint8 count = job.revealCount + 1;
-        job.revealCount = count;
+        bytes32 resultHash = keccak256(resultCid);
+        job.revealedMask |= uint16(1 << index);
+        job.revealCount += 1;
         emit ResultRevealed(jobId, msg.sender, resultCid);
-        if (count == job.commitCount) _settle(jobId, job);
+        if (job.revealCount == job.commitCount) {
+            _settle(jobId, job, index, resultHash);
+        } else {
+            _digests[jobId][index] = resultHash;
+        }
+        _jobs[jobId] = job;
     }
 
     /**
      * @notice Settles a job whose deadline passed: after the commit deadline with fewer than a
      * quorum of commits (the job fails), or after the reveal deadline. Anyone may call it.
      */
-    function finalize(uint256 jobId) external nonReentrant {
-        Job storage job = _job(jobId);
-        if (job.state != JobState.Assigned && job.state != JobState.Revealing) {
-            revert JobMarketWrongState(jobId, job.state);
+    function finalize(uint256 jobId) external {
+        Job memory job = _loadJob(jobId);
+        bool committing = job.state == JobState.Assigned || (job.state == JobState.Open && !job.auction);
+        if (!committing && job.state != JobState.Revealing) revert JobMarketWrongState(jobId, job.state);
+        uint32 deadline = job.deadline;
+        if (committing && job.commitCount >= job.quorum) {
+            // reveals could open at the commit deadline: wait for the reveal deadline too
+            deadline += job.revealWindow;
         }
-        bool tooFewCommits = job.state == JobState.Assigned && job.commitCount < job.quorum;
-        uint64 deadline = tooFewCommits ? job.commitDeadline : job.revealDeadline;
         if (block.timestamp < deadline) revert JobMarketDeadlineNotReached(jobId, deadline);
-        _settle(jobId, job);
+        _settle(jobId, job, MAX_BIDS, bytes32(0));
+        _jobs[jobId] = job;
     }
 
     /// @notice Sends the caller all its credit (attoFIL).
@@ -445,7 +564,12 @@ contract JobMarket is ReentrancyGuard {
 
     // ------------------------------------------------------------------ views
 
-    /// @notice The commitment a provider must post for `resultCid` and `salt`, bound to this chain, market and job.
+    /// @notice Number of jobs posted; job ids run from 1 to jobCount.
+    function jobCount() external view returns (uint256) {
+        return _nextJobId - 1;
+    }
+
+    /// @notice The commitment a provider posts for `resultCid` and `salt`, bound to this chain, market, job and provider.
     function commitmentOf(uint256 jobId, address provider, bytes calldata resultCid, bytes32 salt)
         public
         view
@@ -455,142 +579,155 @@ contract JobMarket is ReentrancyGuard {
     }
 
     /// @notice The job with this id; reverts with {JobMarketUnknownJob} if there is none.
-    function getJob(uint256 jobId) external view returns (Job memory) {
-        return _job(jobId);
+    function getJob(uint256 jobId) external view returns (JobView memory v) {
+        Job memory job = _loadJob(jobId);
+        Terms memory terms = _terms[jobId];
+        v = JobView({
+            client: terms.client,
+            state: job.state,
+            auction: job.auction,
+            replicas: job.replicas,
+            quorum: job.quorum,
+            bidCount: job.bidCount,
+            commitCount: job.commitCount,
+            revealCount: job.revealCount,
+            deadline: job.deadline,
+            assignedMask: job.assignedMask,
+            revealedMask: job.revealedMask,
+            executionWindow: job.executionWindow,
+            revealWindow: job.revealWindow,
+            maxPrice: terms.maxPrice,
+            stake: job.stake
+        });
     }
 
-    /// @notice Every bid on a job, in the order placed (at most {MAX_BIDS}).
-    function getBids(uint256 jobId) external view returns (Bid[] memory) {
-        _job(jobId);
-        return _bids[jobId];
+    /// @notice The bids of a job that is not settled yet, in the order placed (settlement clears them: see the events).
+    function getBids(uint256 jobId) external view returns (BidView[] memory bids) {
+        Job memory job = _loadJob(jobId);
+        uint256 bidders = _bidders[jobId];
+        if (bidders == 0) return new BidView[](0);
+        bids = new BidView[](job.bidCount);
+        uint96 maxPrice = _terms[jobId].maxPrice;
+        for (uint256 i = 0; i < job.bidCount; ++i) {
+            bids[i] = BidView({
+                provider: providerAccount[uint24(bidders >> (24 * i))],
+                price: job.auction ? uint96(_prices[jobId][i]) : maxPrice,
+                assigned: job.assignedMask & (1 << i) != 0,
+                revealed: job.revealedMask & (1 << i) != 0,
+                digest: _digests[jobId][i]
+            });
+        }
     }
 
     // ------------------------------------------------------------------ internals
 
-    function _job(uint256 jobId) private view returns (Job storage job) {
+    function _loadJob(uint256 jobId) private view returns (Job memory job) {
         job = _jobs[jobId];
         if (job.state == JobState.None) revert JobMarketUnknownJob(jobId);
     }
 
-    function _assignedBid(uint256 jobId, address provider) private view returns (Bid storage b) {
-        uint256 slot = _bidSlot[jobId][provider];
-        if (slot == 0) revert JobMarketNotAssigned(jobId, provider);
-        b = _bids[jobId][slot - 1];
-        if (!b.assigned) revert JobMarketNotAssigned(jobId, provider);
+    function _checkAssigned(uint256 jobId, Job memory job, uint8 index) private view {
+        if (index >= job.bidCount || job.assignedMask & (1 << index) == 0) revert JobMarketNotAssigned(jobId, msg.sender);
+        uint24 id = uint24(_bidders[jobId] >> (24 * uint256(index)));
+        if (providers[msg.sender].id != id) revert JobMarketNotAssigned(jobId, msg.sender);
     }
 
-    function _setState(uint256 jobId, Job storage job, JobState next) private {
-        JobState previous = job.state;
+    /// @dev Moves the job (in memory; the caller writes it back) and emits the one transition event.
+    function _transition(uint256 jobId, Job memory job, JobState next) private {
+        emit JobStateChanged(jobId, job.state, next);
         job.state = next;
-        emit JobStateChanged(jobId, previous, next);
     }
 
-    function _assignBid(uint256 jobId, Bid storage b, Job storage job) private {
-        b.assigned = true;
-        emit ProviderAssigned(jobId, b.provider, b.price, uint64(block.timestamp) + job.executionWindow);
-    }
-
-    function _startExecution(uint256 jobId, Job storage job) private {
-        uint64 commitDeadline = uint64(block.timestamp) + job.executionWindow;
-        job.commitDeadline = commitDeadline;
-        job.revealDeadline = commitDeadline + job.revealWindow;
-        _setState(jobId, job, JobState.Assigned);
-    }
-
-    /// @dev Unlocks the stake of every bidder (cancel, or too few bids).
-    function _releaseAll(uint256 jobId, Job storage job) private {
-        Bid[] storage bids = _bids[jobId];
-        uint256 n = bids.length;
-        for (uint256 i = 0; i < n; ++i) {
-            _unlock(jobId, bids[i].provider, job.stake);
-        }
-    }
-
-    function _unlock(uint256 jobId, address provider, uint128 amount) private {
+    function _unlock(uint256 jobId, address provider, uint88 amount) private {
         providers[provider].locked -= amount;
         emit StakeUnlocked(jobId, provider, amount);
     }
 
-    function _slash(uint256 jobId, address provider, uint128 amount, SlashReason reason) private {
-        Provider storage p = providers[provider];
-        p.locked -= amount;
-        p.stake -= amount;
-        emit ProviderSlashed(jobId, provider, amount, reason);
-    }
-
     /**
-     * @dev Settles a job. With a result revealed by at least `quorum` providers: they are credited
-     * their price plus an equal share of the stake slashed from the other assigned providers; the
-     * rest of the escrow (and the share's remainder) goes back to the client. Without: the job fails,
-     * the client gets its escrow and the stake of silent providers back, revealers are unlocked (and
-     * so are committers when fewer than a quorum committed: reveals never opened for them).
+     * @dev Settles a job. `ownIndex`/`ownHash` carry the settling reveal's result, which is not
+     * stored (MAX_BIDS when none). With a result revealed by at least `quorum` providers, they are
+     * paid their price plus an equal share of the stake slashed from the other assigned providers;
+     * the rest of the escrow and the share's remainder go to the client. Without, the job fails:
+     * the client gets its escrow and the stake of silent providers back, revealers (and committers
+     * when reveals never opened) are unlocked. Bid slots are cleared.
      */
-    function _settle(uint256 jobId, Job storage job) private {
-        Bid[] storage bids = _bids[jobId];
-        uint256 n = bids.length;
+    function _settle(uint256 jobId, Job memory job, uint256 ownIndex, bytes32 ownHash) private {
+        uint256 n = job.bidCount;
+        bytes32[MAX_BIDS] memory hashes;
+        for (uint256 i = 0; i < n; ++i) {
+            if (job.revealedMask & (1 << i) != 0) {
+                hashes[i] = i == ownIndex ? ownHash : _digests[jobId][i];
+            }
+        }
         bytes32 winner;
-        uint8 agreeing;
+        uint256 agreeing;
         for (uint256 i = 0; i < n && agreeing < job.quorum; ++i) {
-            if (!bids[i].revealed) continue;
-            uint8 same = 0;
+            if (job.revealedMask & (1 << i) == 0) continue;
+            uint256 same = 0;
             for (uint256 j = 0; j < n; ++j) {
-                if (bids[j].revealed && bids[j].resultHash == bids[i].resultHash) ++same;
+                if (job.revealedMask & (1 << j) != 0 && hashes[j] == hashes[i]) ++same;
             }
             if (same >= job.quorum) {
-                winner = bids[i].resultHash;
+                winner = hashes[i];
                 agreeing = same;
             }
         }
-        uint128 stakePerReplica = job.stake;
-        uint256 escrow = uint256(job.maxPrice) * job.replicas;
+        Terms memory terms = _terms[jobId];
+        uint256 bidders = _bidders[jobId];
+        uint88 stakePerReplica = job.stake;
+        uint256 assigned = _popcount(job.assignedMask);
         uint256 slashed = 0;
-
-        if (agreeing == 0) {
-            // With fewer than a quorum of commits reveals never opened: a committer could not reveal.
-            bool revealsOpened = job.commitCount >= job.quorum;
-            for (uint256 i = 0; i < n; ++i) {
-                Bid storage b = bids[i];
-                if (!b.assigned) continue;
-                if (b.revealed || (!revealsOpened && b.commitment != bytes32(0))) {
-                    _unlock(jobId, b.provider, stakePerReplica);
-                } else {
-                    _slash(jobId, b.provider, stakePerReplica, _silence(b));
-                    slashed += stakePerReplica;
-                }
-            }
-            _credit(job.client, jobId, escrow + slashed);
-            _setState(jobId, job, JobState.Failed);
-            return;
-        }
-
         uint256 paid = 0;
+        uint256 share = 0;
+        if (agreeing != 0) {
+            share = (uint256(stakePerReplica) * (assigned - agreeing)) / agreeing;
+        }
+        bool revealsOpened = job.commitCount >= job.quorum;
         for (uint256 i = 0; i < n; ++i) {
-            Bid storage b = bids[i];
-            if (!b.assigned) continue;
-            if (b.revealed && b.resultHash == winner) {
-                paid += b.price;
+            if (job.assignedMask & (1 << i) == 0) continue;
+            address provider = i == ownIndex ? msg.sender : providerAccount[uint24(bidders >> (24 * i))];
+            bool revealed = job.revealedMask & (1 << i) != 0;
+            bool committed = revealed || _digests[jobId][i] != bytes32(0) || (!job.auction && job.replicas == 1);
+            if (agreeing != 0 && revealed && hashes[i] == winner) {
+                uint256 price = job.auction ? _prices[jobId][i] : terms.maxPrice;
+                Provider storage p = providers[provider];
+                p.locked -= stakePerReplica;
+                p.balance += uint96(price + share);
+                paid += price;
+            } else if (revealed || (agreeing == 0 && !revealsOpened && committed)) {
+                // a dissenter is slashed; without a winner, revealers (and committers that never
+                // could reveal) get their stake back
+                if (agreeing != 0) {
+                    _slash(jobId, provider, stakePerReplica, SlashReason.Dissent);
+                    slashed += stakePerReplica;
+                } else {
+                    _unlock(jobId, provider, stakePerReplica);
+                }
             } else {
-                _slash(jobId, b.provider, stakePerReplica, b.revealed ? SlashReason.Dissent : _silence(b));
+                _slash(jobId, provider, stakePerReplica, committed ? SlashReason.NoReveal : SlashReason.NoCommit);
                 slashed += stakePerReplica;
             }
+            if (i != ownIndex) delete _digests[jobId][i];
+            if (job.auction) delete _prices[jobId][i];
         }
-        uint256 share = slashed / agreeing;
-        for (uint256 i = 0; i < n; ++i) {
-            Bid storage b = bids[i];
-            if (b.revealed && b.resultHash == winner) {
-                _unlock(jobId, b.provider, stakePerReplica);
-                _credit(b.provider, jobId, b.price + share);
-            }
+        delete _bidders[jobId];
+        uint256 escrow = uint256(terms.maxPrice) * job.replicas;
+        if (agreeing != 0) {
+            uint256 refund = escrow - paid + (slashed - share * agreeing);
+            if (refund > 0) _credit(terms.client, jobId, refund);
+            emit ResultAccepted(jobId, winner, uint8(agreeing), share);
+            _transition(jobId, job, JobState.Finalized);
+        } else {
+            _credit(terms.client, jobId, escrow + slashed);
+            _transition(jobId, job, JobState.Failed);
         }
-        job.acceptedResultHash = winner;
-        uint256 refund = escrow - paid + (slashed - share * agreeing);
-        if (refund > 0) _credit(job.client, jobId, refund);
-        emit ResultAccepted(jobId, winner, agreeing);
-        _setState(jobId, job, JobState.Finalized);
     }
 
-    function _silence(Bid storage b) private view returns (SlashReason) {
-        return b.commitment == bytes32(0) ? SlashReason.NoCommit : SlashReason.NoReveal;
+    function _slash(uint256 jobId, address provider, uint88 amount, SlashReason reason) private {
+        Provider storage p = providers[provider];
+        p.locked -= amount;
+        p.balance -= amount;
+        emit ProviderSlashed(jobId, provider, amount, reason);
     }
 
     function _credit(address account, uint256 jobId, uint256 amount) private {
@@ -603,8 +740,9 @@ contract JobMarket is ReentrancyGuard {
         if (!ok) revert JobMarketTransferFailed(to, amount);
     }
 
-    function _toUint128(uint256 value) private pure returns (uint128) {
-        if (value > type(uint128).max) revert JobMarketAmountTooLarge(value);
-        return uint128(value);
+    function _popcount(uint16 mask) private pure returns (uint256 count) {
+        for (uint16 m = mask; m != 0; m &= m - 1) {
+            ++count;
+        }
     }
 }

@@ -32,7 +32,7 @@ module.exports = {
     overrides: {
       // The gas-laid-out market: the IR pipeline packs its one-slot structs into single SSTOREs
       // and avoids "stack too deep" in settlement.
-      "contracts/JobMarketV2.sol": {
+      "contracts/JobMarket.sol": {
         version: SOLC_VERSION,
         settings: { optimizer: { enabled: true, runs: 10000 }, viaIR: true, evmVersion: "cancun" },
       },

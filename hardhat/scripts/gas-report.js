@@ -1,7 +1,8 @@
-// Gas of complete job lifecycles on the in-process Hardhat chain, for JobMarket (v1) and
-// JobMarketV2, with N = 1, 3, 5, 7 replicas (quorum N/2 + 1), every provider honest. For each
-// N it runs two jobs with the same accounts and prints the first (cold: first-ever slots) and the
-// second (steady state). Also prints each contract's deployed size.
+// Gas of complete job lifecycles of JobMarket on the in-process Hardhat chain, fast path, with
+// N = 1 (also without verification), 3, 5, 7 replicas (quorum N/2 + 1), every provider honest:
+// postJob, N bids carrying commitments, N reveals (the last settles). For each N it runs two
+// jobs with the same accounts and prints the first (first-ever slots) and the second (steady
+// state), with the gas of each kind of transaction. Also prints the deployed size.
 // Usage: npx hardhat run scripts/gas-report.js
 const { ethers } = require("hardhat");
 
@@ -16,23 +17,7 @@ async function gasOf(txPromise) {
   return receipt.gasUsed;
 }
 
-async function lifecycleV1(market, client, providers, n) {
-  const quorum = Math.floor(n / 2) + 1;
-  const rows = [];
-  const post = market.connect(client).postJob(CID, n, quorum, MAX_PRICE, STAKE, 0, 600, 600, { value: MAX_PRICE * BigInt(n) });
-  rows.push(["postJob", await gasOf(post)]);
-  const jobId = await market.jobCount();
-  for (const p of providers.slice(0, n)) rows.push(["bid", await gasOf(market.connect(p).bid(jobId, MAX_PRICE, 0))]);
-  const salt = ethers.zeroPadValue("0x01", 32);
-  for (const p of providers.slice(0, n)) {
-    const c = await market.commitmentOf(jobId, p.address, RESULT, salt);
-    rows.push(["commit", await gasOf(market.connect(p).commit(jobId, c))]);
-  }
-  for (const p of providers.slice(0, n)) rows.push(["reveal", await gasOf(market.connect(p).reveal(jobId, RESULT, salt))]);
-  return rows;
-}
-
-async function lifecycleV2(market, client, providers, n, withCommitment) {
+async function lifecycle(market, client, providers, n, withCommitment) {
   const quorum = Math.floor(n / 2) + 1;
   const rows = [];
   const post = market.connect(client).postJob(CID, n, quorum, MAX_PRICE, STAKE, 0, 600, 600, { value: MAX_PRICE * BigInt(n) });
@@ -66,7 +51,7 @@ function summary(rows) {
 
 async function main() {
   const [, client, ...providers] = await ethers.getSigners();
-  for (const name of ["JobMarket", "JobMarketV2"]) {
+  for (const name of ["JobMarket"]) {
     const factory = await ethers.getContractFactory(name);
     const deployed = await factory.deploy();
     await deployed.waitForDeployment();
@@ -77,12 +62,10 @@ async function main() {
       await (await deployed.connect(p).register(1000 + providers.indexOf(p))).wait();
       await (await deployed.connect(p).stake({ value: FIL })).wait();
     }
-    const cases = name === "JobMarket"
-      ? [1, 3, 5, 7].map((n) => [`N=${n} M=${Math.floor(n / 2) + 1}`, () => lifecycleV1(deployed, client, providers, n)])
-      : [
-          ["N=1 M=1 no verification", () => lifecycleV2(deployed, client, providers, 1, false)],
-          ...[1, 3, 5, 7].map((n) => [`N=${n} M=${Math.floor(n / 2) + 1}`, () => lifecycleV2(deployed, client, providers, n, true)]),
-        ];
+    const cases = [
+      ["N=1 M=1 no verification", () => lifecycle(deployed, client, providers, 1, false)],
+      ...[1, 3, 5, 7].map((n) => [`N=${n} M=${Math.floor(n / 2) + 1}`, () => lifecycle(deployed, client, providers, n, true)]),
+    ];
     for (const [label, run] of cases) {
       const first = await run();
       const second = await run();

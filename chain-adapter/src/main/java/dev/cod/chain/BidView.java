@@ -3,19 +3,18 @@ package dev.cod.chain;
 import java.math.BigInteger;
 
 /**
- * A bid as the contract stores it ({@code JobMarket.getBids}).
+ * A bid of a job not yet settled ({@code JobMarket.getBids}; settlement clears them — the
+ * events keep the record).
  *
- * @param price attoFIL asked
- * @param dealId storage deal named by the bid (0: none)
- * @param commitment zero until the provider commits
- * @param resultHash keccak256 of the revealed result CID, zero until revealed
+ * @param index the bid's position, used by {@code commit} and {@code reveal}
+ * @param price attoFIL paid if it wins (the job's maxPrice on the fast path)
+ * @param digest the commitment (zero before an auction bidder commits), or keccak256 of the
+ *     revealed result CID once revealed
  */
-public record BidView(
-    String provider, long dealId, boolean assigned, boolean revealed, BigInteger price,
-    byte[] commitment, byte[] resultHash) {
-  /** Whether the provider has committed. */
+public record BidView(int index, String provider, BigInteger price, boolean assigned, boolean revealed, byte[] digest) {
+  /** Whether the digest is set (committed, or revealed). */
   public boolean committed() {
-    for (byte b : commitment) {
+    for (byte b : digest) {
       if (b != 0) {
         return true;
       }

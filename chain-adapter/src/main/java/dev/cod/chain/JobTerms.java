@@ -9,10 +9,10 @@ import java.util.Objects;
  * @param specCid binary CID of the job spec JSON on IPFS
  * @param replicas providers to run the job (1..7)
  * @param quorum agreeing reveals needed (more than replicas / 2)
- * @param maxPrice most attoFIL paid per replica
- * @param stakePerReplica attoFIL each assigned provider locks
- * @param bidWindowSeconds 0 for the fast path (the N-th bid assigns)
- * @param executionWindowSeconds from assignment to the commit deadline
+ * @param maxPrice attoFIL paid per replica on the fast path, the most paid in an auction (below 2^96)
+ * @param stakePerReplica attoFIL each assigned provider locks (below 2^88)
+ * @param bidWindowSeconds 0 for the fast path (bids carry commitments; the first N win)
+ * @param executionWindowSeconds from posting (fast path) or assignment (auction) to the commit deadline
  * @param revealWindowSeconds from the commit deadline to the reveal deadline
  */
 public record JobTerms(
@@ -23,8 +23,11 @@ public record JobTerms(
     Objects.requireNonNull(maxPrice, "maxPrice");
     Objects.requireNonNull(stakePerReplica, "stakePerReplica");
     specCid = specCid.clone();
-    if (maxPrice.signum() < 0 || stakePerReplica.signum() < 0) {
-      throw new IllegalArgumentException("maxPrice and stakePerReplica must not be negative");
+    if (maxPrice.signum() < 0 || maxPrice.bitLength() > 96) {
+      throw new IllegalArgumentException("maxPrice must be in [0, 2^96) attoFIL, got " + maxPrice);
+    }
+    if (stakePerReplica.signum() < 0 || stakePerReplica.bitLength() > 88) {
+      throw new IllegalArgumentException("stakePerReplica must be in [0, 2^88) attoFIL, got " + stakePerReplica);
     }
   }
 

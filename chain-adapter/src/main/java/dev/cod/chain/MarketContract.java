@@ -20,37 +20,53 @@ public interface MarketContract {
   /** The EIP-155 chain id. */
   long chainId();
 
+  /** Registers this account as a provider bound to a Filecoin miner actor ID. */
   TxResult register(long minerId);
 
+  /** Adds attoFIL to this provider's balance. */
   TxResult stake(BigInteger attoFil);
 
+  /** Takes attoFIL of free balance (stake and earnings not locked by a bid) back. */
   TxResult withdrawStake(BigInteger attoFil);
 
   /** Posts a job with {@link JobTerms#escrow()} attoFIL; returns the id from the JobPosted event. */
   PostedJob postJob(JobTerms terms);
 
-  TxResult bid(long jobId, BigInteger price, long dealId);
+  /**
+   * Bids on an open job. Fast path: {@code price} 0 (the job pays maxPrice) and the provider's
+   * {@code commitment} to its result (zero only for a single-replica job). Auction: a price of at
+   * most maxPrice and a zero commitment.
+   *
+   * @param dealId the storage deal holding the job's input (0: none)
+   * @return the bid's index (needed to commit and reveal) and the transaction
+   */
+  PlacedBid bid(long jobId, BigInteger price, long dealId, byte[] commitment);
 
+  /** Closes an auction after its bid window: the cheapest bids win. */
   TxResult assign(long jobId);
 
   TxResult cancel(long jobId);
 
-  TxResult commit(long jobId, byte[] commitment);
+  /** An assigned auction provider commits to its result. */
+  TxResult commit(long jobId, int index, byte[] commitment);
 
-  TxResult reveal(long jobId, byte[] resultCid, byte[] salt);
+  /** Reveals the result CID (binary) and salt behind the commitment of bid {@code index}. */
+  TxResult reveal(long jobId, int index, byte[] resultCid, byte[] salt);
 
   /** Calls {@code finalize(jobId)}: settles a job whose deadline passed. */
   TxResult finalizeJob(long jobId);
 
+  /** Withdraws every credit (refunds) of this account. */
   TxResult withdraw();
 
   JobView job(long jobId);
 
+  /** The bids of a job not settled yet (settlement clears them). */
   List<BidView> bids(long jobId);
 
   ProviderView provider(String account);
 
-  /** Withdrawable attoFIL of an account. */
+  /** Withdrawable attoFIL of an account (client and failure refunds). */
   BigInteger credits(String account);
 
   /** The commitment this account posts for a result, computed locally (see {@link Commitments}). */

@@ -16,21 +16,34 @@ public sealed interface MarketEvent {
   /** Where a log sits on chain: its block and its position (transaction hash, log index). */
   record EventKey(long blockNumber, String blockHash, String txHash, long logIndex) {}
 
+  /** @param bidWindow seconds; 0 on the fast path */
   record JobPosted(EventKey key, long jobId, String client, byte[] specCid, int replicas, int quorum,
-      BigInteger maxPrice, BigInteger stakePerReplica, long bidDeadline) implements MarketEvent {}
+      BigInteger maxPrice, BigInteger stakePerReplica, long bidWindow, long deadline) implements MarketEvent {
+    public boolean auction() {
+      return bidWindow != 0;
+    }
+  }
 
   record JobStateChanged(EventKey key, long jobId, JobState previous, JobState current) implements MarketEvent {}
 
-  record BidPlaced(EventKey key, long jobId, String provider, BigInteger price, long dealId) implements MarketEvent {}
+  /** @param price 0 on the fast path (paid maxPrice) @param commitment zero for auction bids */
+  record BidPlaced(EventKey key, long jobId, String provider, int index, BigInteger price, long dealId,
+      byte[] commitment) implements MarketEvent {}
 
-  record ProviderAssigned(EventKey key, long jobId, String provider, BigInteger price, long commitDeadline)
+  record ProviderAssigned(EventKey key, long jobId, String provider, int index, long commitDeadline)
       implements MarketEvent {}
 
-  record ResultCommitted(EventKey key, long jobId, String provider, byte[] commitment) implements MarketEvent {}
+  record ResultCommitted(EventKey key, long jobId, String provider, int index, byte[] commitment)
+      implements MarketEvent {}
 
   record ResultRevealed(EventKey key, long jobId, String provider, byte[] resultCid) implements MarketEvent {}
 
-  record ResultAccepted(EventKey key, long jobId, byte[] resultCidHash, int agreeing) implements MarketEvent {}
+  /**
+   * Each winner (a revealer of the CID hashing to {@code resultCidHash}) was paid its price plus
+   * {@code slashShare} into its balance.
+   */
+  record ResultAccepted(EventKey key, long jobId, byte[] resultCidHash, int agreeing, BigInteger slashShare)
+      implements MarketEvent {}
 
   record ProviderSlashed(EventKey key, long jobId, String provider, BigInteger amount, int reason)
       implements MarketEvent {}
@@ -58,27 +71,30 @@ public sealed interface MarketEvent {
       var e = JobMarket.getJobPostedEventFromLog(log);
       return Optional.of(new JobPosted(key, e.jobId.longValueExact(), e.client, e.specCid,
           e.replicas.intValueExact(), e.quorum.intValueExact(), e.maxPrice, e.stakePerReplica,
-          e.bidDeadline.longValueExact()));
+          e.bidWindow.longValueExact(), e.deadline.longValueExact()));
     } else if (topic.equals(Topics.JOB_STATE_CHANGED)) {
       var e = JobMarket.getJobStateChangedEventFromLog(log);
       return Optional.of(new JobStateChanged(key, e.jobId.longValueExact(),
           JobState.of(e.previous.intValueExact()), JobState.of(e.current.intValueExact())));
     } else if (topic.equals(Topics.BID_PLACED)) {
       var e = JobMarket.getBidPlacedEventFromLog(log);
-      return Optional.of(new BidPlaced(key, e.jobId.longValueExact(), e.provider, e.price, e.dealId.longValue()));
+      return Optional.of(new BidPlaced(key, e.jobId.longValueExact(), e.provider, e.index.intValueExact(), e.price,
+          e.dealId.longValue(), e.commitment));
     } else if (topic.equals(Topics.PROVIDER_ASSIGNED)) {
       var e = JobMarket.getProviderAssignedEventFromLog(log);
-      return Optional.of(new ProviderAssigned(key, e.jobId.longValueExact(), e.provider, e.price,
+      return Optional.of(new ProviderAssigned(key, e.jobId.longValueExact(), e.provider, e.index.intValueExact(),
           e.commitDeadline.longValueExact()));
     } else if (topic.equals(Topics.RESULT_COMMITTED)) {
       var e = JobMarket.getResultCommittedEventFromLog(log);
-      return Optional.of(new ResultCommitted(key, e.jobId.longValueExact(), e.provider, e.commitment));
+      return Optional.of(new ResultCommitted(key, e.jobId.longValueExact(), e.provider, e.index.intValueExact(),
+          e.commitment));
     } else if (topic.equals(Topics.RESULT_REVEALED)) {
       var e = JobMarket.getResultRevealedEventFromLog(log);
       return Optional.of(new ResultRevealed(key, e.jobId.longValueExact(), e.provider, e.resultCid));
     } else if (topic.equals(Topics.RESULT_ACCEPTED)) {
       var e = JobMarket.getResultAcceptedEventFromLog(log);
-      return Optional.of(new ResultAccepted(key, e.jobId.longValueExact(), e.resultCidHash, e.agreeing.intValueExact()));
+      return Optional.of(new ResultAccepted(key, e.jobId.longValueExact(), e.resultCidHash, e.agreeing.intValueExact(),
+          e.slashShare));
     } else if (topic.equals(Topics.PROVIDER_SLASHED)) {
       var e = JobMarket.getProviderSlashedEventFromLog(log);
       return Optional.of(new ProviderSlashed(key, e.jobId.longValueExact(), e.provider, e.amount, e.reason.intValueExact()));

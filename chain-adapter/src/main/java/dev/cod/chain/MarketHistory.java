@@ -59,15 +59,23 @@ public final class MarketHistory {
   }
 
   /**
-   * The accepted result CID of a finalized job: the revealed CID whose keccak256 is the job's
-   * {@code acceptedResultHash}.
+   * The accepted result CID of a finalized job: the revealed CID whose keccak256 is the hash in
+   * the job's {@code ResultAccepted} event.
    */
   public Optional<byte[]> acceptedResultCid(JobView job) {
     if (job.state() != JobState.FINALIZED) {
       return Optional.empty();
     }
-    for (MarketEvent e : events(job.jobId())) {
-      if (e instanceof MarketEvent.ResultRevealed r && Arrays.equals(Hash.sha3(r.resultCid()), job.acceptedResultHash())) {
+    List<MarketEvent> events = events(job.jobId());
+    Optional<byte[]> accepted = events.stream()
+        .filter(e -> e instanceof MarketEvent.ResultAccepted)
+        .map(e -> ((MarketEvent.ResultAccepted) e).resultCidHash())
+        .findFirst();
+    if (accepted.isEmpty()) {
+      return Optional.empty();
+    }
+    for (MarketEvent e : events) {
+      if (e instanceof MarketEvent.ResultRevealed r && Arrays.equals(Hash.sha3(r.resultCid()), accepted.get())) {
         return Optional.of(r.resultCid());
       }
     }

@@ -102,8 +102,19 @@ final class Web3jMarketContract implements MarketContract {
   }
 
   @Override
-  public TxResult bid(long jobId, BigInteger price, long dealId) {
-    return send("bid", market.bid(BigInteger.valueOf(jobId), price, BigInteger.valueOf(dealId)));
+  public PlacedBid bid(long jobId, BigInteger price, long dealId, byte[] commitment) {
+    TransactionReceipt receipt = call("bid", () -> market.bid(BigInteger.valueOf(jobId), price,
+        BigInteger.valueOf(dealId), commitment).send());
+    TxResult tx = logged(toResult("bid", receipt));
+    int index = receipt.getLogs().stream()
+        .map(MarketEvent::decode)
+        .flatMap(Optional::stream)
+        .filter(e -> e instanceof MarketEvent.BidPlaced)
+        .map(e -> ((MarketEvent.BidPlaced) e).index())
+        .findFirst()
+        .orElseThrow(() -> new CodException(ErrorCode.INTERNAL,
+            "bid receipt " + receipt.getTransactionHash() + " has no BidPlaced event"));
+    return new PlacedBid(index, tx);
   }
 
   @Override
@@ -117,13 +128,13 @@ final class Web3jMarketContract implements MarketContract {
   }
 
   @Override
-  public TxResult commit(long jobId, byte[] commitment) {
-    return send("commit", market.commit(BigInteger.valueOf(jobId), commitment));
+  public TxResult commit(long jobId, int index, byte[] commitment) {
+    return send("commit", market.commit(BigInteger.valueOf(jobId), BigInteger.valueOf(index), commitment));
   }
 
   @Override
-  public TxResult reveal(long jobId, byte[] resultCid, byte[] salt) {
-    return send("reveal", market.reveal(BigInteger.valueOf(jobId), resultCid, salt));
+  public TxResult reveal(long jobId, int index, byte[] resultCid, byte[] salt) {
+    return send("reveal", market.reveal(BigInteger.valueOf(jobId), BigInteger.valueOf(index), resultCid, salt));
   }
 
   @Override
@@ -138,13 +149,12 @@ final class Web3jMarketContract implements MarketContract {
 
   @Override
   public JobView job(long jobId) {
-    JobMarket.Job j = call("getJob", () -> market.getJob(BigInteger.valueOf(jobId)).send());
-    return new JobView(jobId, j.client, JobState.of(j.state.intValueExact()), j.replicas.intValueExact(),
+    JobMarket.JobView j = call("getJob", () -> market.getJob(BigInteger.valueOf(jobId)).send());
+    return new JobView(jobId, j.client, JobState.of(j.state.intValueExact()), j.auction, j.replicas.intValueExact(),
         j.quorum.intValueExact(), j.bidCount.intValueExact(), j.commitCount.intValueExact(),
-        j.revealCount.intValueExact(), j.maxPrice, j.stake, j.bidDeadline.longValueExact(),
-        j.commitDeadline.longValueExact(), j.revealDeadline.longValueExact(),
-        j.executionWindow.longValueExact(), j.revealWindow.longValueExact(), j.acceptedResultHash,
-        j.specCid);
+        j.revealCount.intValueExact(), j.deadline.longValueExact(), j.assignedMask.intValueExact(),
+        j.revealedMask.intValueExact(), j.executionWindow.longValueExact(), j.revealWindow.longValueExact(),
+        j.maxPrice, j.stake);
   }
 
   @Override
@@ -152,9 +162,8 @@ final class Web3jMarketContract implements MarketContract {
     List<?> raw = call("getBids", () -> market.getBids(BigInteger.valueOf(jobId)).send());
     List<BidView> bids = new ArrayList<>();
     for (Object o : raw) {
-      JobMarket.Bid b = (JobMarket.Bid) o;
-      bids.add(new BidView(b.provider, b.dealId.longValue(), b.assigned, b.revealed, b.price,
-          b.commitment, b.resultHash));
+      JobMarket.BidView b = (JobMarket.BidView) o;
+      bids.add(new BidView(bids.size(), b.provider, b.price, b.assigned, b.revealed, b.digest));
     }
     return bids;
   }
@@ -162,7 +171,8 @@ final class Web3jMarketContract implements MarketContract {
   @Override
   public ProviderView provider(String address) {
     var p = call("providers", () -> market.providers(address).send());
-    return new ProviderView(p.component1().longValue(), p.component2(), p.component3(), p.component4());
+    BigInteger minerId = call("minerIdOf", () -> market.minerIdOf(address).send());
+    return new ProviderView(p.component3().longValueExact(), minerId.longValue(), p.component1(), p.component2());
   }
 
   @Override

@@ -59,36 +59,41 @@ class MarketContractIT {
     PostedJob posted = client.postJob(new JobTerms(spec, 3, 2, maxPrice, FIL.divide(BigInteger.TEN), 0, 600, 600));
     assertThat(posted.jobId()).isPositive();
 
-    BigInteger price = maxPrice.divide(BigInteger.TWO);
-    for (MarketContract p : providers) {
-      p.bid(posted.jobId(), price, 0);
-    }
-    assertThat(client.job(posted.jobId()).state()).isEqualTo(JobState.ASSIGNED);
-
+    // fast path: each provider runs the job first and bids with its commitment
     byte[] resultCid = {0x01, 0x70, 0x12, 0x20, 0x07};
     List<byte[]> salts = new ArrayList<>();
+    List<Integer> indexes = new ArrayList<>();
     SecureRandom random = new SecureRandom();
+    List<BigInteger> balancesBefore = new ArrayList<>();
     for (MarketContract p : providers) {
       byte[] salt = new byte[32];
       random.nextBytes(salt);
       salts.add(salt);
-      p.commit(posted.jobId(), p.commitmentFor(posted.jobId(), resultCid, salt));
+      balancesBefore.add(p.provider(p.account()).balance());
+      indexes.add(p.bid(posted.jobId(), BigInteger.ZERO, 0, p.commitmentFor(posted.jobId(), resultCid, salt)).index());
     }
-    assertThat(client.job(posted.jobId()).state()).isEqualTo(JobState.REVEALING);
+    assertThat(indexes).containsExactly(0, 1, 2);
+    JobView revealing = client.job(posted.jobId());
+    assertThat(revealing.state()).isEqualTo(JobState.REVEALING);
+    assertThat(revealing.revealsOpenAt(revealing.deadline() - 1)).isTrue();
+    assertThat(client.bids(posted.jobId())).hasSize(3).allMatch(b -> b.assigned() && b.committed() && !b.revealed());
     for (int i = 0; i < providers.size(); i++) {
-      providers.get(i).reveal(posted.jobId(), resultCid, salts.get(i));
+      providers.get(i).reveal(posted.jobId(), indexes.get(i), resultCid, salts.get(i));
     }
     JobView settled = client.job(posted.jobId());
     assertThat(settled.state()).isEqualTo(JobState.FINALIZED);
-    for (MarketContract p : providers) {
-      assertThat(p.credits(p.account())).isEqualTo(price);
-      assertThat(p.provider(p.account()).locked()).isZero();
+    for (int i = 0; i < providers.size(); i++) {
+      MarketContract p = providers.get(i);
+      ProviderView after = p.provider(p.account());
+      assertThat(after.balance()).isEqualTo(balancesBefore.get(i).add(maxPrice));
+      assertThat(after.locked()).isZero();
+      assertThat(after.minerId()).isEqualTo(1000 + i);
     }
-    assertThat(client.credits(client.account())).isEqualTo(maxPrice.subtract(price).multiply(BigInteger.valueOf(3)));
-    assertThat(client.bids(posted.jobId())).hasSize(3).allMatch(b -> b.assigned() && b.revealed());
+    assertThat(client.credits(client.account())).as("the fast path pays the whole escrow").isZero();
+    assertThat(client.bids(posted.jobId())).as("settlement clears the bids").isEmpty();
 
-    providers.get(0).withdraw();
-    assertThat(providers.get(0).credits(providers.get(0).account())).isZero();
+    providers.get(0).withdrawStake(maxPrice);
+    assertThat(providers.get(0).provider(providers.get(0).account()).balance()).isEqualTo(balancesBefore.get(0));
 
     // the watcher sees the whole story once, and nothing again after a restart
     try (H2Database db = H2Database.open(tmp.resolve("watcher"))) {
@@ -96,8 +101,9 @@ class MarketContractIT {
       new EventWatcher(chain.web3j(), deployment.address(), deployment.blockNumber(), 0, 3,
           new WatcherStore(db), "test").poll(seen::add);
       assertThat(seen).filteredOn(e -> e instanceof MarketEvent.ResultRevealed).hasSize(3);
-      assertThat(seen).filteredOn(e -> e instanceof MarketEvent.JobStateChanged).hasSize(4);
-      assertThat(seen).filteredOn(e -> e instanceof MarketEvent.Withdrawn).hasSize(1);
+      assertThat(seen).filteredOn(e -> e instanceof MarketEvent.JobStateChanged).hasSize(3);
+      assertThat(seen).filteredOn(e -> e instanceof MarketEvent.ResultAccepted).hasSize(1);
+      assertThat(seen).filteredOn(e -> e instanceof MarketEvent.BidPlaced).hasSize(3);
       List<MarketEvent> again = new ArrayList<>();
       new EventWatcher(chain.web3j(), deployment.address(), deployment.blockNumber(), 0, 3,
           new WatcherStore(db), "test").poll(again::add);
@@ -121,7 +127,7 @@ class MarketContractIT {
   @Test
   void revertsSurfaceAsTheCustomErrorName() {
     MarketContract stranger = as(15);
-    assertThatThrownBy(() -> stranger.bid(99_999, BigInteger.ONE, 0))
+    assertThatThrownBy(() -> stranger.bid(99_999, BigInteger.ONE, 0, new byte[32]))
         .isInstanceOfSatisfying(ContractRevertedException.class, e -> {
           assertThat(e.errorName()).isEqualTo("JobMarketUnknownJob");
           assertThat(e.arguments()).containsExactly(BigInteger.valueOf(99_999));
