@@ -52,6 +52,9 @@ public sealed interface MarketEvent {
 
   record Withdrawn(EventKey key, String account, BigInteger amount) implements MarketEvent {}
 
+  /** A provider took {@code amount} attoFIL of free balance (stake or earnings); {@code balance} is what is left. */
+  record StakeWithdrawn(EventKey key, String provider, BigInteger amount, BigInteger balance) implements MarketEvent {}
+
   /** An event the node does not act on (registration, stake movements); kept by name. */
   record Other(EventKey key, String name) implements MarketEvent {}
 
@@ -104,6 +107,9 @@ public sealed interface MarketEvent {
     } else if (topic.equals(Topics.WITHDRAWN)) {
       var e = JobMarket.getWithdrawnEventFromLog(log);
       return Optional.of(new Withdrawn(key, e.account, e.amount));
+    } else if (topic.equals(Topics.STAKE_WITHDRAWN)) {
+      var e = JobMarket.getStakeWithdrawnEventFromLog(log);
+      return Optional.of(new StakeWithdrawn(key, e.provider, e.amount, e.balance));
     } else if (Topics.OTHER.containsKey(topic)) {
       return Optional.of(new Other(key, Topics.OTHER.get(topic)));
     }
@@ -122,10 +128,10 @@ public sealed interface MarketEvent {
     static final String PROVIDER_SLASHED = EventEncoder.encode(JobMarket.PROVIDERSLASHED_EVENT);
     static final String CREDITED = EventEncoder.encode(JobMarket.CREDITED_EVENT);
     static final String WITHDRAWN = EventEncoder.encode(JobMarket.WITHDRAWN_EVENT);
+    static final String STAKE_WITHDRAWN = EventEncoder.encode(JobMarket.STAKEWITHDRAWN_EVENT);
     static final java.util.Map<String, String> OTHER = java.util.Map.of(
         EventEncoder.encode(JobMarket.PROVIDERREGISTERED_EVENT), "ProviderRegistered",
         EventEncoder.encode(JobMarket.STAKEDEPOSITED_EVENT), "StakeDeposited",
-        EventEncoder.encode(JobMarket.STAKEWITHDRAWN_EVENT), "StakeWithdrawn",
         EventEncoder.encode(JobMarket.STAKEUNLOCKED_EVENT), "StakeUnlocked");
 
     private Topics() {}

@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -139,19 +140,24 @@ final class JobCommand {
         JobView v = c.market.job(jobId);
         out.printf("job %d: %s%n", jobId, v.state());
         out.printf("  client        %s%n", v.client());
-        out.printf("  spec          %s%n", Cid.fromBytes(v.specCid()));
+        List<MarketEvent> events = c.history.events(jobId);
+        events.stream().filter(e -> e instanceof MarketEvent.JobPosted).findFirst()
+            .ifPresent(e -> out.printf("  spec          %s%n", Cid.fromBytes(((MarketEvent.JobPosted) e).specCid())));
+        out.printf("  path          %s%n", v.auction() ? "auction (pay as bid)" : "fast (bids carry commitments, paid maxPrice)");
         out.printf("  replicas      %d, quorum %d%n", v.replicas(), v.quorum());
         out.printf("  max price     %s per replica, stake %s per replica%n", FilAmount.ofAtto(v.maxPrice()),
             FilAmount.ofAtto(v.stakePerReplica()));
-        out.printf("  deadlines     commit %d, reveal %d (unix seconds)%n", v.commitDeadline(), v.revealDeadline());
+        out.printf("  deadline      %d (unix seconds; of the current phase)%n", v.deadline());
         c.history.acceptedResultCid(v).ifPresent(cid -> out.printf("  result        %s%n", Cid.fromBytes(cid)));
-        out.println("bids:");
-        for (BidView b : c.market.bids(jobId)) {
-          out.printf("  %s price %s deal %d%s%s%s%n", b.provider(), FilAmount.ofAtto(b.price()), b.dealId(),
-              b.assigned() ? " assigned" : "", b.committed() ? " committed" : "", b.revealed() ? " revealed" : "");
+        if (!v.state().isTerminal()) {
+          out.println("bids:");
+          for (BidView b : c.market.bids(jobId)) {
+            out.printf("  #%d %s price %s%s%s%s%n", b.index(), b.provider(), FilAmount.ofAtto(b.price()),
+                b.assigned() ? " assigned" : "", b.committed() ? " committed" : "", b.revealed() ? " revealed" : "");
+          }
         }
         out.println("timeline:");
-        for (MarketEvent e : c.history.events(jobId)) {
+        for (MarketEvent e : events) {
           out.printf("  block %-6d %s%n", e.key().blockNumber(), describe(e));
         }
         out.println("gas:");
@@ -176,15 +182,18 @@ final class JobCommand {
       } else if (e instanceof MarketEvent.JobStateChanged s) {
         return "JobStateChanged " + s.previous() + " -> " + s.current();
       } else if (e instanceof MarketEvent.BidPlaced b) {
-        return "BidPlaced " + b.provider() + " " + FilAmount.ofAtto(b.price()) + " deal " + b.dealId();
+        return "BidPlaced #" + b.index() + " " + b.provider() + (b.price().signum() > 0 ? " " + FilAmount.ofAtto(b.price()) : "")
+            + " deal " + b.dealId() + (b.commitment() != null && new BigInteger(1, b.commitment()).signum() != 0
+                ? " commitment " + Numeric.toHexString(b.commitment()) : "");
       } else if (e instanceof MarketEvent.ProviderAssigned a) {
-        return "ProviderAssigned " + a.provider();
+        return "ProviderAssigned #" + a.index() + " " + a.provider();
       } else if (e instanceof MarketEvent.ResultCommitted rc) {
         return "ResultCommitted " + rc.provider() + " " + Numeric.toHexString(rc.commitment());
       } else if (e instanceof MarketEvent.ResultRevealed r) {
         return "ResultRevealed " + r.provider() + " " + Cid.fromBytes(r.resultCid());
       } else if (e instanceof MarketEvent.ResultAccepted a) {
-        return "ResultAccepted by " + a.agreeing() + " providers";
+        return "ResultAccepted by " + a.agreeing() + " providers, each paid its price + " + FilAmount.ofAtto(a.slashShare())
+            + " of slashed stake";
       } else if (e instanceof MarketEvent.ProviderSlashed s) {
         return "ProviderSlashed " + s.provider() + " " + FilAmount.ofAtto(s.amount()) + " reason " + s.reason();
       } else if (e instanceof MarketEvent.Credited cr) {

@@ -36,6 +36,7 @@ import picocli.CommandLine;
  * the money against the chain's events.
  */
 class MainJobIT {
+  private static final BigInteger FIL = BigInteger.TEN.pow(18);
   private static final BigInteger MILLI_FIL = BigInteger.TEN.pow(15);
   private static Path hardhatDir;
   private static Devnet devnet;
@@ -77,23 +78,26 @@ class MainJobIT {
     return m.group(1);
   }
 
-  @Test
-  void seattlePrecipitationJobRunsThroughTheWholeMarket() throws Exception {
+  private record Outcome(long jobId, String resultCid, Path result) {}
+
+  /** Adds the CSV, runs the spec (with {@code bidWindow} replaced) through `cod job run --wait`, gets and checks the table. */
+  private static Outcome runSeattleJob(String bidWindow, String name) throws Exception {
     Path csv = hardhatDir.resolve("node_modules/vega-datasets/data/seattle-weather.csv");
     Run added = cod("data", "add", csv.toString());
     assertThat(added.exitCode()).as(added.err()).isZero();
     String dataCid = added.out().trim();
 
-    Path spec = dir.resolve("job.yaml");
+    Path spec = dir.resolve(name + ".yaml");
     String template = Files.readString(hardhatDir.resolveSibling("examples/seattle-precipitation.yaml"));
-    Files.writeString(spec, template.replace("DATA_CID", dataCid));
+    assertThat(template).contains("bidWindow: 0s");
+    Files.writeString(spec, template.replace("DATA_CID", dataCid).replace("bidWindow: 0s", "bidWindow: " + bidWindow));
     Run run = cod("job", "run", spec.toString(), "--wait", "--timeout", "300");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     long jobId = Long.parseLong(field(run.out(), "job-id"));
     String resultCid = field(run.out(), "result-cid");
     assertThat(run.out()).contains("FINALIZED");
 
-    Path result = dir.resolve("result");
+    Path result = dir.resolve("result-" + name);
     Run got = cod("job", "get", Long.toString(jobId), "-o", result.toString());
     assertThat(got.exitCode()).as(got.err()).isZero();
     assertThat(got.out()).contains(resultCid).contains("verified");
@@ -106,8 +110,20 @@ class MainJobIT {
     Run described = cod("job", "describe", Long.toString(jobId));
     assertThat(described.exitCode()).as(described.err()).isZero();
     assertThat(described.out()).contains("result        " + resultCid).contains("total reveal     3 tx");
+    return new Outcome(jobId, resultCid, result);
+  }
 
-    assertMoney(jobId);
+  @Test
+  void seattlePrecipitationJobRunsThroughTheWholeMarket() throws Exception {
+    // the demo's spec: fast path, every provider paid the job's maxPrice, nothing to refund
+    Outcome fast = runSeattleJob("0s", "fast");
+    assertMoney(fast.jobId(), false);
+
+    // the same job as an auction: paid as bid, the client gets the unused escrow back; the
+    // result is the same bytes, so the same CID
+    Outcome auction = runSeattleJob("4s", "auction");
+    assertThat(auction.resultCid()).isEqualTo(fast.resultCid());
+    assertMoney(auction.jobId(), true);
   }
 
   /** Per year: the sum and mean of column 2 and the count of days above zero, computed here in decimal. */
@@ -137,65 +153,77 @@ class MainJobIT {
     }
   }
 
-  /** Providers credited their bid and withdrew it; the client got escrow − Σ prices back and withdrew it. */
-  private static void assertMoney(long jobId) throws InterruptedException {
+  /**
+   * Every provider was paid its price (maxPrice on the fast path, its bid in the auction) into its
+   * balance and withdrew exactly that; the client was credited escrow − Σ prices and withdrew it.
+   */
+  private static void assertMoney(long jobId, boolean auction) throws InterruptedException {
     List<String> providers = devnet.providerAccounts();
     try (ChainConnection chain = ChainConnection.open(devnet.rpcUrl())) {
       var anyone = chain.market(devnet.market(), HardhatNode.devAccount(19));
       MarketHistory history = new MarketHistory(chain.web3j(), devnet.market(), 0, 1000);
+      BigInteger maxPrice = MILLI_FIL.multiply(BigInteger.valueOf(5));
+      BigInteger escrow = maxPrice.multiply(BigInteger.valueOf(3));
       Map<String, BigInteger> bids = new TreeMap<>();
       Map<String, BigInteger> credited = new TreeMap<>();
+      List<MarketEvent.ResultAccepted> accepted = new ArrayList<>();
       for (MarketEvent e : history.events(jobId)) {
         if (e instanceof MarketEvent.BidPlaced b) {
-          bids.put(b.provider().toLowerCase(), b.price());
+          bids.put(b.provider().toLowerCase(), auction ? b.price() : maxPrice);
         } else if (e instanceof MarketEvent.Credited c) {
           credited.merge(c.account().toLowerCase(), c.amount(), BigInteger::add);
+        } else if (e instanceof MarketEvent.ResultAccepted a) {
+          accepted.add(a);
         }
       }
       assertThat(bids.keySet()).containsExactlyInAnyOrderElementsOf(providers.stream().map(String::toLowerCase).toList());
-      BigInteger prices = BigInteger.ZERO;
-      for (String p : providers) {
-        BigInteger price = bids.get(p.toLowerCase());
-        assertThat(credited.get(p.toLowerCase())).as("credit of %s", p).isEqualTo(price);
-        prices = prices.add(price);
-      }
+      assertThat(accepted).singleElement().satisfies(a -> {
+        assertThat(a.agreeing()).isEqualTo(3);
+        assertThat(a.slashShare()).isZero();
+      });
+      BigInteger prices = bids.values().stream().reduce(BigInteger.ZERO, BigInteger::add);
       // the devnet's providers bid 2, 3 and 4 milliFIL under a 5 milliFIL maximum
-      assertThat(prices).isEqualTo(MILLI_FIL.multiply(BigInteger.valueOf(9)));
+      assertThat(prices).isEqualTo(auction ? MILLI_FIL.multiply(BigInteger.valueOf(9)) : escrow);
       String client = HardhatNode.devAccount(1).getAddress().toLowerCase();
-      BigInteger escrow = MILLI_FIL.multiply(BigInteger.valueOf(15));
-      assertThat(credited.get(client)).isEqualTo(escrow.subtract(prices));
+      assertThat(credited.keySet()).as("only the client is credited; providers are paid into their balance")
+          .isSubsetOf(client);
+      assertThat(credited.getOrDefault(client, BigInteger.ZERO)).isEqualTo(escrow.subtract(prices));
       assertThat(anyone.credits(client)).as("client withdrew its refund").isZero();
 
-      // providers withdraw on their own, a round or two after the settlement
+      // providers withdraw their earnings on their own, a round or two after the settlement
+      BigInteger stake = FIL;
       Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-      while (Instant.now().isBefore(deadline) && providers.stream().anyMatch(p -> anyone.credits(p).signum() > 0)) {
+      while (Instant.now().isBefore(deadline)
+          && providers.stream().anyMatch(p -> !anyone.provider(p).balance().equals(stake))) {
         Thread.sleep(250);
       }
       for (String p : providers) {
-        assertThat(anyone.credits(p)).as("credit left to %s", p).isZero();
+        assertThat(anyone.provider(p).balance()).as("balance of %s back to its stake", p).isEqualTo(stake);
       }
-      Map<String, BigInteger> withdrawn = new TreeMap<>();
-      long head = chain.blockNumber();
-      for (var log : withdrawnLogs(chain, head)) {
-        withdrawn.merge(log.account().toLowerCase(), log.amount(), BigInteger::add);
+      Map<String, List<BigInteger>> stakeWithdrawn = new TreeMap<>();
+      List<MarketEvent.Withdrawn> withdrawals = new ArrayList<>();
+      for (MarketEvent e : allEvents(chain)) {
+        if (e instanceof MarketEvent.StakeWithdrawn w) {
+          stakeWithdrawn.computeIfAbsent(w.provider().toLowerCase(), k -> new ArrayList<>()).add(w.amount());
+        } else if (e instanceof MarketEvent.Withdrawn w) {
+          withdrawals.add(w);
+        }
       }
       for (String p : providers) {
-        assertThat(withdrawn.get(p.toLowerCase())).as("withdrawn by %s", p).isEqualTo(bids.get(p.toLowerCase()));
+        assertThat(stakeWithdrawn.get(p.toLowerCase())).as("earnings withdrawn by %s", p).contains(bids.get(p.toLowerCase()));
       }
-      assertThat(withdrawn.get(client)).isEqualTo(escrow.subtract(prices));
+      if (auction) {
+        assertThat(withdrawals).filteredOn(w -> w.account().equalsIgnoreCase(client))
+            .extracting(MarketEvent.Withdrawn::amount).contains(escrow.subtract(prices));
+      }
     }
   }
 
-  private static List<MarketEvent.Withdrawn> withdrawnLogs(ChainConnection chain, long head) {
-    List<MarketEvent.Withdrawn> out = new ArrayList<>();
-    var watcherDb = dev.cod.store.H2Database.open(dir.resolve("test-watcher"));
-    try (watcherDb) {
+  private static List<MarketEvent> allEvents(ChainConnection chain) {
+    List<MarketEvent> out = new ArrayList<>();
+    try (var db = dev.cod.store.H2Database.open(dir.resolve("test-watcher-" + System.nanoTime()))) {
       new dev.cod.chain.EventWatcher(chain.web3j(), devnet.market(), 0, 0, 1000,
-          new dev.cod.chain.WatcherStore(watcherDb), "it").poll(e -> {
-            if (e instanceof MarketEvent.Withdrawn w) {
-              out.add(w);
-            }
-          });
+          new dev.cod.chain.WatcherStore(db), "it").poll(out::add);
     }
     return out;
   }

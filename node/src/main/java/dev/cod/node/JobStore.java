@@ -19,25 +19,29 @@ import java.util.Optional;
  * bids, commits or reveals twice.
  */
 public final class JobStore {
-  /** Where a job stands for this provider. */
+  /**
+   * Where a job stands for this provider. Auction: SEEN → BID → ASSIGNED → EXECUTED → COMMITTED
+   * → REVEALED → SETTLED → DONE. Fast path (the provider runs first and bids with its
+   * commitment): SEEN → ASSIGNED → EXECUTED → COMMITTED (the bid) → REVEALED → SETTLED → DONE.
+   */
   public enum Step {
     /** Posted; not decided yet. */
     SEEN,
     /** Not bid on; {@code note} says why. */
     SKIPPED,
-    /** Bid placed; waiting for the assignment. */
+    /** Auction bid placed; waiting for the assignment. */
     BID,
-    /** Another provider won. */
+    /** Other providers won, or the fast-path job filled up before this node's bid. */
     LOST,
-    /** Assigned to this provider: run it. */
+    /** To run: assigned (auction), or taken on (fast path). */
     ASSIGNED,
-    /** Ran and published; salt and result CID recorded; commit next. */
+    /** Ran and published; salt and result CID recorded; commit (auction) or bid with the commitment (fast path) next. */
     EXECUTED,
-    /** Committed; reveal when reveals open. */
+    /** Committed (the bid index is recorded); reveal when reveals open. */
     COMMITTED,
     /** Revealed; waiting for the settlement. */
     REVEALED,
-    /** Settled on chain; credit to withdraw. */
+    /** Settled on chain; earnings to withdraw. */
     SETTLED,
     /** Nothing more to do. */
     DONE,
@@ -58,9 +62,25 @@ public final class JobStore {
    * @param resultCid the published result's CID (null before execution)
    */
   public record Row(long jobId, Step step, String specCid, BigInteger maxPrice, BigInteger stake,
-      BigInteger price, byte[] salt, String resultCid, String note) {
+      BigInteger price, byte[] salt, String resultCid, String note, boolean auction, int bidIndex) {
+    /** A fast-path row with no bid index yet. */
+    public Row(long jobId, Step step, String specCid, BigInteger maxPrice, BigInteger stake, BigInteger price,
+        byte[] salt, String resultCid, String note) {
+      this(jobId, step, specCid, maxPrice, stake, price, salt, resultCid, note, false, -1);
+    }
+
     public Row withStep(Step next, String why) {
-      return new Row(jobId, next, specCid, maxPrice, stake, price, salt, resultCid, why);
+      return new Row(jobId, next, specCid, maxPrice, stake, price, salt, resultCid, why, auction, bidIndex);
+    }
+
+    /** This row after a bid at {@code index} for {@code bidPrice}. */
+    public Row withBid(Step next, BigInteger bidPrice, int index, String why) {
+      return new Row(jobId, next, specCid, maxPrice, stake, bidPrice, salt, resultCid, why, auction, index);
+    }
+
+    /** This row after running the job: the salt of its commitment and the result CID. */
+    public Row withResult(Step next, byte[] newSalt, String newResultCid, String why) {
+      return new Row(jobId, next, specCid, maxPrice, stake, price, newSalt, newResultCid, why, auction, bidIndex);
     }
   }
 
@@ -72,19 +92,31 @@ public final class JobStore {
         + "spec_cid VARCHAR(128) NOT NULL, max_price DECIMAL(40,0) NOT NULL, stake DECIMAL(40,0) NOT NULL, "
         + "price DECIMAL(40,0), salt BINARY(32), result_cid VARCHAR(128), note VARCHAR(1024), "
         + "updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
+    db.execute("ALTER TABLE node_job ADD COLUMN IF NOT EXISTS auction BOOLEAN DEFAULT FALSE NOT NULL");
+    db.execute("ALTER TABLE node_job ADD COLUMN IF NOT EXISTS bid_index INT DEFAULT -1 NOT NULL");
   }
 
-  /** Records a newly seen job; does nothing if the job is known (idempotent). */
+  /** Records a newly seen fast-path job; does nothing if the job is known (idempotent). */
   public void insertIfAbsent(long jobId, String specCid, BigInteger maxPrice, BigInteger stake) {
+    insertIfAbsent(jobId, specCid, maxPrice, stake, false);
+  }
+
+  /**
+   * Records a newly seen job; does nothing if the job is known (idempotent).
+   *
+   * @param auction whether the job is an auction (else the fast path)
+   */
+  public void insertIfAbsent(long jobId, String specCid, BigInteger maxPrice, BigInteger stake, boolean auction) {
     try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement("MERGE INTO node_job (job_id, step, spec_cid, max_price, stake) "
-            + "KEY (job_id) SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM node_job WHERE job_id = ?)")) {
+        PreparedStatement s = c.prepareStatement("MERGE INTO node_job (job_id, step, spec_cid, max_price, stake, auction) "
+            + "KEY (job_id) SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM node_job WHERE job_id = ?)")) {
       s.setLong(1, jobId);
       s.setString(2, Step.SEEN.name());
       s.setString(3, specCid);
       s.setBigDecimal(4, new java.math.BigDecimal(maxPrice));
       s.setBigDecimal(5, new java.math.BigDecimal(stake));
-      s.setLong(6, jobId);
+      s.setBoolean(6, auction);
+      s.setLong(7, jobId);
       s.executeUpdate();
     } catch (SQLException e) {
       throw failed(e);
@@ -112,11 +144,11 @@ public final class JobStore {
     return query("SELECT * FROM node_job ORDER BY job_id", null);
   }
 
-  /** Writes a row's step, price, salt, result CID and note. */
+  /** Writes a row's step, price, salt, result CID, note and bid index. */
   public void update(Row row) {
     try (Connection c = db.connection();
         PreparedStatement s = c.prepareStatement("UPDATE node_job SET step = ?, price = ?, salt = ?, result_cid = ?, "
-            + "note = ?, updated_at = CURRENT_TIMESTAMP WHERE job_id = ?")) {
+            + "note = ?, bid_index = ?, updated_at = CURRENT_TIMESTAMP WHERE job_id = ?")) {
       s.setString(1, row.step().name());
       if (row.price() == null) {
         s.setNull(2, Types.DECIMAL);
@@ -126,7 +158,8 @@ public final class JobStore {
       s.setBytes(3, row.salt());
       s.setString(4, row.resultCid());
       s.setString(5, row.note() == null ? null : row.note().substring(0, Math.min(1024, row.note().length())));
-      s.setLong(6, row.jobId());
+      s.setInt(6, row.bidIndex());
+      s.setLong(7, row.jobId());
       if (s.executeUpdate() != 1) {
         throw new CodException(ErrorCode.STORE_FAILED, "job " + row.jobId() + " is not in the store");
       }
@@ -147,7 +180,7 @@ public final class JobStore {
           rows.add(new Row(rs.getLong("job_id"), Step.valueOf(rs.getString("step")), rs.getString("spec_cid"),
               rs.getBigDecimal("max_price").toBigIntegerExact(), rs.getBigDecimal("stake").toBigIntegerExact(),
               price == null ? null : price.toBigIntegerExact(), rs.getBytes("salt"), rs.getString("result_cid"),
-              rs.getString("note")));
+              rs.getString("note"), rs.getBoolean("auction"), rs.getInt("bid_index")));
         }
       }
       return rows;

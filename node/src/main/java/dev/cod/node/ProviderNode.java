@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -81,7 +82,7 @@ public final class ProviderNode implements Runnable {
       market.register(config.minerId());
       LOG.info("{} registered as provider for miner f0{}", config.name(), config.minerId());
     }
-    BigInteger missing = config.stake().attoFil().subtract(market.provider(market.account()).stake());
+    BigInteger missing = config.stake().attoFil().subtract(market.provider(market.account()).balance());
     if (missing.signum() > 0) {
       market.stake(missing);
       LOG.info("{} staked {} attoFIL", config.name(), missing);
@@ -144,29 +145,39 @@ public final class ProviderNode implements Runnable {
       try {
         spec = Cid.fromBytes(p.specCid()).toString();
       } catch (CodException e) {
-        store.insertIfAbsent(p.jobId(), "invalid", p.maxPrice(), p.stakePerReplica());
+        store.insertIfAbsent(p.jobId(), "invalid", p.maxPrice(), p.stakePerReplica(), p.auction());
         transition(store.find(p.jobId()).orElseThrow(), Step.SKIPPED, "spec CID is not a CID: " + e.getMessage());
         return;
       }
-      store.insertIfAbsent(p.jobId(), spec, p.maxPrice(), p.stakePerReplica());
+      store.insertIfAbsent(p.jobId(), spec, p.maxPrice(), p.stakePerReplica(), p.auction());
     } else if (event instanceof MarketEvent.ProviderAssigned a && a.provider().equalsIgnoreCase(market.account())) {
       // SEEN too: a node that crashed after sending its bid but before recording it is still assigned
-      store.find(a.jobId()).filter(r -> r.step() == Step.BID || r.step() == Step.SEEN)
-          .ifPresent(r -> transition(r, Step.ASSIGNED, "commit before " + a.commitDeadline()));
+      store.find(a.jobId()).filter(r -> r.auction() && (r.step() == Step.BID || r.step() == Step.SEEN))
+          .ifPresent(r -> {
+            store.update(r.withBid(Step.ASSIGNED, r.price(), a.index(), "commit before " + a.commitDeadline()));
+            LOG.info("job {}: {} -> ASSIGNED (bid {}, commit before {})", r.jobId(), r.step(), a.index(), a.commitDeadline());
+          });
     } else if (event instanceof MarketEvent.JobStateChanged s) {
       store.find(s.jobId()).ifPresent(r -> onStateChanged(r, s.current()));
     }
   }
 
   private void onStateChanged(Row row, JobState current) {
-    if (current == JobState.ASSIGNED && (row.step() == Step.BID || row.step() == Step.SEEN)) {
+    boolean notBidYet = row.step() == Step.SEEN || (!row.auction() && (row.step() == Step.ASSIGNED || row.step() == Step.EXECUTED));
+    if (row.auction() && current == JobState.ASSIGNED && (row.step() == Step.BID || row.step() == Step.SEEN)) {
       transition(row, row.step() == Step.BID ? Step.LOST : Step.SKIPPED, "assigned to other providers");
+    } else if (!row.auction() && current == JobState.REVEALING && notBidYet) {
+      // the fast path filled up with other providers' bids before this node bid
+      transition(row, row.step() == Step.SEEN ? Step.SKIPPED : Step.LOST, "filled by other providers");
     } else if (current.isTerminal()) {
-      switch (row.step()) {
-        case SEEN -> transition(row, Step.SKIPPED, "job ended before this node bid: " + current);
-        case BID -> transition(row, Step.LOST, "job ended while open: " + current);
-        case ASSIGNED, EXECUTED, COMMITTED, REVEALED -> transition(row, Step.SETTLED, "job " + current);
-        default -> { }
+      if (notBidYet) {
+        transition(row, Step.SKIPPED, "job ended before this node bid: " + current);
+      } else {
+        switch (row.step()) {
+          case BID -> transition(row, Step.LOST, "job ended while open: " + current);
+          case ASSIGNED, EXECUTED, COMMITTED, REVEALED -> transition(row, Step.SETTLED, "job " + current);
+          default -> { }
+        }
       }
     }
   }
@@ -174,6 +185,7 @@ public final class ProviderNode implements Runnable {
   private void advance(Row row) {
     switch (row.step()) {
       case SEEN -> decideBid(row);
+      case BID -> assignIfDue(row);
       case ASSIGNED -> execute(row);
       case EXECUTED -> commit(row);
       case COMMITTED -> reveal(row);
@@ -217,11 +229,18 @@ public final class ProviderNode implements Runnable {
       transition(row, Step.SKIPPED, why);
       return;
     }
+    if (!row.auction()) {
+      // fast path: run first, then bid with the commitment (the first N bids win, at maxPrice)
+      store.update(row.withBid(Step.ASSIGNED, row.maxPrice(), -1, "fast path: running before bidding"));
+      LOG.info("job {}: SEEN -> ASSIGNED (fast path: running before bidding)", row.jobId());
+      return;
+    }
+    int index;
     try {
-      market.bid(row.jobId(), price, 0);
+      index = market.bid(row.jobId(), price, 0, new byte[32]).index();
     } catch (ContractRevertedException e) {
       switch (e.errorName()) {
-        case "JobMarketAlreadyBid" -> { }
+        case "JobMarketAlreadyBid" -> index = myBid(row.jobId()).index();
         case "JobMarketWrongState", "JobMarketBidWindowClosed", "JobMarketTooManyBids" -> {
           transition(row, Step.LOST, e.getMessage());
           return;
@@ -229,10 +248,22 @@ public final class ProviderNode implements Runnable {
         default -> throw e;
       }
     }
-    Row bid = new Row(row.jobId(), Step.BID, row.specCid(), row.maxPrice(), row.stake(), price, null, null,
-        "bid " + price + " attoFIL");
-    store.update(bid);
-    LOG.info("job {}: bid {} attoFIL", row.jobId(), price);
+    store.update(row.withBid(Step.BID, price, index, "bid " + price + " attoFIL"));
+    LOG.info("job {}: SEEN -> BID ({} attoFIL, bid {})", row.jobId(), price, index);
+  }
+
+  /** An auction whose bid window passed is closed by any of its bidders (anyone may call assign). */
+  private void assignIfDue(Row row) {
+    JobView job = market.job(row.jobId());
+    if (job.state() == JobState.OPEN && clock.instant().getEpochSecond() >= job.deadline()) {
+      try {
+        market.assign(row.jobId());
+      } catch (ContractRevertedException e) {
+        if (!e.errorName().equals("JobMarketWrongState") && !e.errorName().equals("JobMarketBidWindowOpen")) {
+          throw e;
+        }
+      }
+    }
   }
 
   private Path jobDir(long jobId) {
@@ -268,36 +299,48 @@ public final class ProviderNode implements Runnable {
     Cid resultCid = ipfs.add(request.resultDir());
     byte[] salt = new byte[32];
     random.nextBytes(salt);
-    store.update(new Row(row.jobId(), Step.EXECUTED, row.specCid(), row.maxPrice(), row.stake(), row.price(), salt,
-        resultCid.toString(), "exit code " + result.exitCode() + (result.timedOut() ? " (timed out)" : "")));
+    store.update(row.withResult(Step.EXECUTED, salt, resultCid.toString(),
+        "exit code " + result.exitCode() + (result.timedOut() ? " (timed out)" : "")));
     LOG.info("job {}: ran in {} ms, exit code {}, result {}", row.jobId(), result.duration().toMillis(),
         result.exitCode(), resultCid);
   }
 
+  /**
+   * Auction: {@code commit(jobId, index, commitment)}. Fast path: the bid itself, carrying the
+   * commitment. A commit or bid sent before a crash may already be on chain behind whatever the
+   * contract checks first (AlreadyCommitted/AlreadyBid, a deadline, the state it moved to): then
+   * this node's own bid, if it holds the recorded commitment, counts as done.
+   */
   private void commit(Row row) {
     byte[] cid = Cid.parse(row.resultCid()).bytes();
     byte[] commitment = market.commitmentFor(row.jobId(), cid, row.salt());
+    int index = row.bidIndex();
     try {
-      market.commit(row.jobId(), commitment);
+      if (row.auction()) {
+        market.commit(row.jobId(), index, commitment);
+      } else {
+        index = market.bid(row.jobId(), BigInteger.ZERO, 0, commitment).index();
+      }
     } catch (ContractRevertedException e) {
       switch (e.errorName()) {
-        // The contract checks state and deadline before AlreadyCommitted: a commit sent before a
-        // crash may be on chain behind any of the three (e.g. it was the last one and opened reveals).
-        case "JobMarketAlreadyCommitted", "JobMarketCommitDeadlinePassed", "JobMarketWrongState" -> {
-          BidView mine = myBid(row.jobId());
-          if (!mine.committed()) {
-            transition(row, Step.ABANDONED, e.getMessage());
+        case "JobMarketAlreadyCommitted", "JobMarketAlreadyBid", "JobMarketCommitDeadlinePassed",
+            "JobMarketBidWindowClosed", "JobMarketWrongState" -> {
+          Optional<BidView> mine = findMyBid(row.jobId());
+          if (mine.isEmpty() || !mine.get().committed()) {
+            transition(row, row.auction() ? Step.ABANDONED : Step.LOST, e.getMessage());
             return;
           }
-          if (!Arrays.equals(mine.commitment(), commitment)) {
+          if (!Arrays.equals(mine.get().digest(), commitment)) {
             throw new CodException(dev.cod.common.ErrorCode.INTERNAL,
                 "job " + row.jobId() + " holds a commitment of this account that is not the one recorded");
           }
+          index = mine.get().index();
         }
         default -> throw e;
       }
     }
-    transition(row, Step.COMMITTED, "committed to " + row.resultCid());
+    store.update(row.withBid(Step.COMMITTED, row.price(), index, "committed to " + row.resultCid()));
+    LOG.info("job {}: EXECUTED -> COMMITTED (bid {}, result {})", row.jobId(), index, row.resultCid());
   }
 
   private void reveal(Row row) {
@@ -307,22 +350,21 @@ public final class ProviderNode implements Runnable {
       transition(row, Step.SETTLED, "job " + job.state() + " before this node revealed");
       return;
     }
-    boolean open = job.state() == JobState.REVEALING
-        || (job.state() == JobState.ASSIGNED && now >= job.commitDeadline() && job.commitCount() >= job.quorum());
-    if (!open) {
+    if (!job.revealsOpenAt(now)) {
       return;
     }
     try {
-      market.reveal(row.jobId(), Cid.parse(row.resultCid()).bytes(), row.salt());
+      market.reveal(row.jobId(), row.bidIndex(), Cid.parse(row.resultCid()).bytes(), row.salt());
     } catch (ContractRevertedException e) {
       switch (e.errorName()) {
         case "JobMarketAlreadyRevealed" -> { }
         case "JobMarketRevealNotOpen" -> {
           return;
         }
-        case "JobMarketRevealDeadlinePassed" -> {
-          // a reveal sent before a crash may be on chain behind the deadline check
-          if (!myBid(row.jobId()).revealed()) {
+        case "JobMarketRevealDeadlinePassed", "JobMarketWrongState" -> {
+          // a reveal sent before a crash may be on chain behind the deadline or state check
+          if (findMyBid(row.jobId()).filter(BidView::revealed).isEmpty()
+              && !market.job(row.jobId()).state().isTerminal()) {
             transition(row, Step.ABANDONED, e.getMessage());
             return;
           }
@@ -339,7 +381,7 @@ public final class ProviderNode implements Runnable {
       transition(row, Step.SETTLED, "job " + job.state());
       return;
     }
-    if (clock.instant().getEpochSecond() >= job.revealDeadline()) {
+    if (job.state() == JobState.REVEALING && clock.instant().getEpochSecond() >= job.deadline()) {
       try {
         market.finalizeJob(row.jobId());
       } catch (ContractRevertedException e) {
@@ -350,7 +392,17 @@ public final class ProviderNode implements Runnable {
     }
   }
 
+  /**
+   * Pay goes into the provider's balance: take out whatever exceeds the stake this node is
+   * configured to keep (and is not locked by other bids); then any refund credit.
+   */
   private void withdraw(Row row) {
+    ProviderView me = market.provider(market.account());
+    BigInteger excess = me.balance().subtract(config.stake().attoFil()).min(me.free());
+    if (excess.signum() > 0) {
+      market.withdrawStake(excess);
+      LOG.info("job {}: withdrew {} attoFIL of earnings", row.jobId(), excess);
+    }
     BigInteger credit = market.credits(market.account());
     if (credit.signum() > 0) {
       try {
@@ -366,10 +418,15 @@ public final class ProviderNode implements Runnable {
     specs.remove(row.jobId());
   }
 
-  private BidView myBid(long jobId) {
-    return market.bids(jobId).stream().filter(b -> b.provider().equalsIgnoreCase(market.account())).findFirst()
-        .orElseThrow(() -> new CodException(dev.cod.common.ErrorCode.INTERNAL, "no bid of this account on job " + jobId));
+  private Optional<BidView> findMyBid(long jobId) {
+    return market.bids(jobId).stream().filter(b -> b.provider().equalsIgnoreCase(market.account())).findFirst();
   }
+
+  private BidView myBid(long jobId) {
+    return findMyBid(jobId).orElseThrow(() ->
+        new CodException(dev.cod.common.ErrorCode.INTERNAL, "no bid of this account on job " + jobId));
+  }
+
 
   private void transition(Row row, Step next, String why) {
     store.update(row.withStep(next, why));
