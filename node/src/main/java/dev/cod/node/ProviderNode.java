@@ -166,8 +166,11 @@ public final class ProviderNode implements Runnable {
     boolean notBidYet = row.step() == Step.SEEN || (!row.auction() && (row.step() == Step.ASSIGNED || row.step() == Step.EXECUTED));
     if (row.auction() && current == JobState.ASSIGNED && (row.step() == Step.BID || row.step() == Step.SEEN)) {
       transition(row, row.step() == Step.BID ? Step.LOST : Step.SKIPPED, "assigned to other providers");
-    } else if (!row.auction() && current == JobState.REVEALING && notBidYet) {
-      // the fast path filled up with other providers' bids before this node bid
+    } else if (!row.auction() && current == JobState.REVEALING
+        && (row.step() == Step.SEEN || row.step() == Step.ASSIGNED)) {
+      // the fast path filled up with other providers' bids before this node bid. Not at EXECUTED:
+      // its bid may be on chain, sent before a crash (maybe the N-th, which opened the reveals);
+      // commit() finds it, or moves to LOST when the bid reverts and none is there.
       transition(row, row.step() == Step.SEEN ? Step.SKIPPED : Step.LOST, "filled by other providers");
     } else if (current.isTerminal()) {
       if (notBidYet) {

@@ -13,7 +13,10 @@ import dev.cod.chain.JobView;
 import dev.cod.chain.MarketContract;
 import dev.cod.chain.MarketEvent;
 import dev.cod.chain.MarketHistory;
+import dev.cod.chain.PlacedBid;
+import dev.cod.chain.ProviderView;
 import dev.cod.chain.WatcherStore;
+import dev.cod.chain.contracts.JobMarket;
 import dev.cod.cid.Cid;
 import dev.cod.node.JobStore.Row;
 import dev.cod.node.JobStore.Step;
@@ -56,23 +59,33 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
 
 /**
  * Provider nodes driven round by round ({@link ProviderNode#round()}, no threads) against real
  * parts: a {@code hardhat node}, an offline Kubo daemon, and the local Docker engine running the
  * {@code cod/busybox:local} image. Accounts: 0 deploys a fresh market for every test, 1 is the
  * client, 2, 3 and 4 are providers 1, 2 and 3. The job is {@code examples/seattle-precipitation.yaml}
- * over a small CSV, on the fast path (replicas 3, quorum 2, no bid window), with 600 s execution
- * and reveal windows: when every provider commits, reveals open at once and no test waits for a
- * deadline; the one test that needs a deadline moves the chain's time forward
- * ({@code evm_increaseTime}) and the nodes' {@link ChainClock} with it.
+ * over a small CSV with 600 s execution and reveal windows; most tests post it on the fast path
+ * (replicas 3, quorum 2, no bid window), one as an auction.
  *
- * <p>With the providers run in the order 1, 2, 3 each round, a job moves: round 1 all bid (the
- * third bid assigns); round 2 all see the assignment and execute; round 3 all commit (the third
- * opens the reveals); round 4 all reveal (the third settles); round 5 all see the settlement and
- * withdraw.
+ * <p>Fast path, with the providers run in the order 1, 2, 3 each round: round 1 all take the job
+ * on (SEEN → ASSIGNED, nothing sent); round 2 all execute and publish; round 3 all bid with their
+ * commitments (the bid is the commit; the third bid opens the reveals); round 4 all reveal (the
+ * third settles and pays maxPrice into each balance); round 5 all see the settlement and withdraw
+ * their earnings. No test waits for a deadline: the tests that need one move the chain's time
+ * forward ({@code evm_increaseTime}) and the nodes' {@link ChainClock} with it.
+ *
+ * <p>Payment is checked where the contract puts it: a winner's pay goes into its provider balance
+ * (no {@code Credited} event), the node takes out what exceeds its configured stake with
+ * {@code withdrawStake}, so its one {@code StakeWithdrawn} amount is its pay and its balance ends
+ * at its configured stake; client refunds are {@code Credited}.
  */
 @Tag("docker")
 class ProviderNodeIT {
@@ -81,11 +94,12 @@ class ProviderNodeIT {
   private static final String[] PRICES = {"0.002 FIL", "0.003 FIL", "0.004 FIL"};
   private static final FilAmount PROVIDER_STAKE = FilAmount.parse("1 FIL");
   private static final Duration WINDOW = Duration.ofSeconds(600);
+  /** The auction's bid window: short, and passed with {@code evm_increaseTime} anyway. */
+  private static final Duration BID_WINDOW = Duration.ofSeconds(10);
   /** Ample: a job needs five rounds. */
   private static final int MAX_ROUNDS = 15;
   private static final int LOG_RANGE = 500;
-  /** {@code SlashReason.NoCommit} and {@code SlashReason.Dissent} in JobMarket.sol. */
-  private static final int NO_COMMIT = 0;
+  /** {@code SlashReason.Dissent} in JobMarket.sol. */
   private static final int DISSENT = 2;
   /** Every node's clock: wall time, set to the chain's head whenever a test moves the chain's time. */
   private static final ChainClock CLOCK = new ChainClock();
@@ -159,7 +173,7 @@ class ProviderNodeIT {
   }
 
   @Test
-  void providerRestartedAfterEveryRoundBidsCommitsAndRevealsOnce() throws IOException {
+  void providerRestartedAfterEveryRoundBidsAndRevealsOnce() throws IOException {
     Provider restarting = provider(1, docker);
     Provider second = provider(2, docker);
     Provider third = provider(3, docker);
@@ -172,65 +186,67 @@ class ProviderNodeIT {
     assertThat(job.state()).isEqualTo(JobState.FINALIZED);
     assertThat(job.revealCount()).isEqualTo(3);
     assertThat(restarting.restarts).as("restarts of provider 1").isEqualTo(rounds);
-    // A round acts on the events it just read, so ASSIGNED (then executed) and SETTLED (then
-    // withdrawn) are passed inside a round: the restarts land on every step that waits for the chain.
+    // A round acts on the events it just read, so SETTLED (then withdrawn) is passed inside a
+    // round: the restarts land on every other step of the fast path (SEEN -> ASSIGNED is taken
+    // in the round that sees the job).
     assertThat(restarting.stepsAfterRounds)
         .as("provider 1's step after each round, where it was restarted")
-        .containsSubsequence(Step.BID, Step.EXECUTED, Step.COMMITTED, Step.REVEALED, Step.DONE)
+        .containsSubsequence(Step.ASSIGNED, Step.EXECUTED, Step.COMMITTED, Step.REVEALED, Step.DONE)
+        .doesNotContain(Step.BID)
         .isSortedAccordingTo(Comparator.comparingInt(Step::ordinal));
 
     List<MarketEvent> events = history.events(jobId);
+    assertThat(of(events, MarketEvent.ResultAccepted.class, e -> true)).singleElement().satisfies(a -> {
+      assertThat(a.agreeing()).isEqualTo(3);
+      assertThat(a.slashShare()).isZero();
+    });
+    assertThat(of(events, MarketEvent.ProviderSlashed.class, e -> true)).isEmpty();
+    assertThat(of(events, MarketEvent.ResultCommitted.class, e -> true))
+        .as("no separate commit on the fast path: the bid carries the commitment").isEmpty();
     for (Provider p : providers) {
-      assertThat(of(events, MarketEvent.BidPlaced.class, e -> p.is(e.provider())))
-          .as("BidPlaced of provider %d", p.number).singleElement()
-          .satisfies(b -> assertThat(b.price()).isEqualTo(p.price()));
-      assertThat(of(events, MarketEvent.ResultCommitted.class, e -> p.is(e.provider())))
-          .as("ResultCommitted of provider %d", p.number).hasSize(1);
-      assertThat(of(events, MarketEvent.ResultRevealed.class, e -> p.is(e.provider())))
-          .as("ResultRevealed of provider %d", p.number).hasSize(1);
-      assertThat(of(events, MarketEvent.Credited.class, e -> p.is(e.account())))
-          .as("Credited to provider %d", p.number).singleElement()
-          .satisfies(c -> assertThat(c.amount()).isEqualTo(p.price()));
-      assertThat(client.credits(p.address())).as("credit of provider %d after it withdrew", p.number).isZero();
+      assertBidOnceWithItsCommitmentAndRevealedOnce(events, p, jobId);
+      assertPaidIntoBalanceAndWithdrawn(events, p, job.maxPrice());
       assertThat(p.row(jobId).step()).isEqualTo(Step.DONE);
     }
     assertThat(of(events, MarketEvent.ResultRevealed.class, e -> true))
         .extracting(r -> Cid.fromBytes(r.resultCid()))
         .containsOnly(Cid.parse(restarting.row(jobId).resultCid()));
-    assertThat(of(events, MarketEvent.ProviderSlashed.class, e -> true)).isEmpty();
-    BigInteger paid = providers.stream().map(Provider::price).reduce(BigInteger.ZERO, BigInteger::add);
-    assertThat(of(events, MarketEvent.Credited.class, e -> e.account().equalsIgnoreCase(client.account())))
-        .as("the client's refund of unused escrow").singleElement()
-        .satisfies(c -> assertThat(c.amount()).isEqualTo(job.maxPrice().multiply(BigInteger.valueOf(3)).subtract(paid)));
+    assertThat(of(events, MarketEvent.Credited.class, e -> true))
+        .as("no refund: the fast path pays the whole escrow to the three winners").isEmpty();
+    assertThat(client.credits(client.account())).isZero();
     assertThat(second.row(jobId).resultCid()).isEqualTo(third.row(jobId).resultCid())
         .isEqualTo(restarting.row(jobId).resultCid());
   }
 
   @Test
-  void crashAfterSendingTheCommitBeforeRecordingItIsSurvived() throws IOException {
+  void crashAfterSendingTheBidBeforeRecordingItIsSurvived() throws IOException {
     Provider crashing = provider(1, docker);
     provider(2, docker);
     provider(3, docker);
     long jobId = postJob();
     roundsUntil(() -> crashing.row(jobId).step() == Step.EXECUTED, jobId);
-    assertThat(client.bids(jobId)).noneMatch(BidView::committed);
+    assertThat(client.bids(jobId)).as("on the fast path nobody bids before running the job").isEmpty();
 
-    sendTheNodesCommit(crashing, jobId);
+    PlacedBid sent = sendTheNodesBid(crashing, jobId);
     crashing.restart();
     assertThat(crashing.row(jobId).step()).isEqualTo(Step.EXECUTED);
-    assertThat(client.job(jobId).state())
-        .as("still assigned, so the node's own commit reverts with JobMarketAlreadyCommitted")
-        .isEqualTo(JobState.ASSIGNED);
+    JobView job = client.job(jobId);
+    assertThat(job.state())
+        .as("still open with one bid, so the node's own bid reverts with JobMarketAlreadyBid")
+        .isEqualTo(JobState.OPEN);
+    assertThat(job.bidCount()).isEqualTo(1);
 
     crashing.round(jobId);
     assertThat(crashing.row(jobId).step()).as(crashing.row(jobId).note()).isEqualTo(Step.COMMITTED);
+    assertThat(crashing.row(jobId).bidIndex()).as("the index of the bid sent before the crash")
+        .isEqualTo(sent.index()).isZero();
 
     roundsUntil(() -> settled(jobId), jobId);
-    assertEveryoneCommittedOnceAndWasPaid(jobId);
+    assertEveryoneBidOnceAndWasPaid(jobId);
   }
 
   @Test
-  void crashAfterSendingTheLastCommitWhichOpenedTheRevealsIsSurvived() throws IOException {
+  void crashAfterSendingTheLastBidWhichOpenedTheRevealsIsSurvived() throws IOException {
     Provider crashing = provider(1, docker);
     Provider second = provider(2, docker);
     Provider third = provider(3, docker);
@@ -240,22 +256,25 @@ class ProviderNodeIT {
     third.round(jobId);
     assertThat(second.row(jobId).step()).isEqualTo(Step.COMMITTED);
     assertThat(third.row(jobId).step()).isEqualTo(Step.COMMITTED);
+    assertThat(client.job(jobId).state()).isEqualTo(JobState.OPEN);
 
-    sendTheNodesCommit(crashing, jobId);
+    PlacedBid sent = sendTheNodesBid(crashing, jobId);
     crashing.restart();
+    assertThat(sent.index()).isEqualTo(2);
     assertThat(client.job(jobId).state())
-        .as("the third commit opened the reveals, so the node's own commit reverts with JobMarketWrongState")
+        .as("the third bid opened the reveals, so the node's own bid reverts with JobMarketWrongState")
         .isEqualTo(JobState.REVEALING);
 
     crashing.round(jobId);
     assertThat(crashing.row(jobId).step()).as(crashing.row(jobId).note()).isEqualTo(Step.COMMITTED);
+    assertThat(crashing.row(jobId).bidIndex()).isEqualTo(sent.index());
 
     roundsUntil(() -> settled(jobId), jobId);
-    assertEveryoneCommittedOnceAndWasPaid(jobId);
+    assertEveryoneBidOnceAndWasPaid(jobId);
   }
 
   @Test
-  void crashAfterSendingTheCommitRestartedPastTheCommitDeadlineStillReveals() throws IOException {
+  void crashAfterSendingTheBidRestartedPastTheCommitDeadlineStillReveals() throws IOException {
     Provider crashing = provider(1, docker);
     Provider second = provider(2, docker);
     Provider silent = provider(3, docker);
@@ -264,44 +283,50 @@ class ProviderNodeIT {
     second.round(jobId);
     assertThat(second.row(jobId).step()).isEqualTo(Step.COMMITTED);
 
-    sendTheNodesCommit(crashing, jobId);
+    PlacedBid sent = sendTheNodesBid(crashing, jobId);
     increaseChainTime(WINDOW.plusSeconds(1));
     crashing.restart();
     JobView job = client.job(jobId);
-    assertThat(job.state()).isEqualTo(JobState.ASSIGNED);
+    assertThat(job.state()).as("two bids of three: the fast-path job did not fill").isEqualTo(JobState.OPEN);
     assertThat(job.commitCount()).isEqualTo(2);
     assertThat(CLOCK.instant().getEpochSecond())
-        .as("past the commit deadline, so the node's own commit reverts with JobMarketCommitDeadlinePassed")
-        .isGreaterThanOrEqualTo(job.commitDeadline());
+        .as("past the commit deadline, so the node's own bid reverts with JobMarketBidWindowClosed")
+        .isGreaterThanOrEqualTo(job.deadline());
+    assertThat(job.revealsOpenAt(CLOCK.instant().getEpochSecond()))
+        .as("two bids are a quorum: reveals open at the commit deadline").isTrue();
 
     crashing.round(jobId);
     assertThat(crashing.row(jobId).step()).as(crashing.row(jobId).note()).isEqualTo(Step.COMMITTED);
+    assertThat(crashing.row(jobId).bidIndex()).isEqualTo(sent.index());
 
-    // provider 3 stays down: two commits are a quorum, so reveals open at the commit deadline
+    // provider 3 stays down until the job is settled: it never bid, so it is not part of the job
     List<Provider> running = List.of(crashing, second);
     roundsUntil(() -> client.job(jobId).state() == JobState.FINALIZED
         && running.stream().allMatch(p -> p.row(jobId).step() == Step.DONE), jobId, running);
     silent.round(jobId);
-    assertThat(silent.row(jobId).step()).isEqualTo(Step.DONE);
+    assertThat(silent.row(jobId).step()).as(silent.row(jobId).note()).isEqualTo(Step.SKIPPED);
 
     List<MarketEvent> events = history.events(jobId);
-    assertThat(of(events, MarketEvent.ResultAccepted.class, e -> true)).singleElement()
-        .satisfies(a -> assertThat(a.agreeing()).isEqualTo(2));
-    BigInteger stake = job.stakePerReplica();
-    assertThat(of(events, MarketEvent.ProviderSlashed.class, e -> true)).singleElement().satisfies(s -> {
-      assertThat(s.provider()).isEqualToIgnoringCase(silent.address());
-      assertThat(s.reason()).isEqualTo(NO_COMMIT);
-      assertThat(s.amount()).isEqualTo(stake);
+    assertThat(of(events, MarketEvent.ResultAccepted.class, e -> true)).singleElement().satisfies(a -> {
+      assertThat(a.agreeing()).isEqualTo(2);
+      assertThat(a.slashShare()).isZero();
     });
+    assertThat(of(events, MarketEvent.ProviderSlashed.class, e -> true))
+        .as("on the fast path a provider that did not bid is not assigned, so nobody is slashed").isEmpty();
     for (Provider p : running) {
-      assertThat(of(events, MarketEvent.ResultCommitted.class, e -> p.is(e.provider())))
-          .as("ResultCommitted of provider %d", p.number).hasSize(1);
-      assertThat(of(events, MarketEvent.ResultRevealed.class, e -> p.is(e.provider())))
-          .as("ResultRevealed of provider %d", p.number).hasSize(1);
-      assertThat(of(events, MarketEvent.Credited.class, e -> p.is(e.account())))
-          .as("Credited to provider %d: its price and half the silent provider's stake", p.number).singleElement()
-          .satisfies(c -> assertThat(c.amount()).isEqualTo(p.price().add(stake.divide(BigInteger.TWO))));
+      assertBidOnceWithItsCommitmentAndRevealedOnce(events, p, jobId);
+      assertPaidIntoBalanceAndWithdrawn(events, p, job.maxPrice());
     }
+    assertThat(of(events, MarketEvent.BidPlaced.class, e -> silent.is(e.provider()))).isEmpty();
+    assertThat(stakeWithdrawals(silent)).isEmpty();
+    assertThat(client.provider(silent.address()).balance()).isEqualTo(PROVIDER_STAKE.attoFil());
+    assertThat(client.provider(silent.address()).locked()).isZero();
+    assertThat(of(events, MarketEvent.Credited.class, e -> true))
+        .as("the client's refund of the unfilled replica's escrow").singleElement().satisfies(c -> {
+          assertThat(c.account()).isEqualToIgnoringCase(client.account());
+          assertThat(c.amount()).isEqualTo(job.escrow().subtract(job.maxPrice().multiply(BigInteger.TWO)));
+        });
+    assertThat(client.credits(client.account())).isEqualTo(job.maxPrice());
   }
 
   @Test
@@ -322,40 +347,144 @@ class ProviderNodeIT {
         cid -> assertThat(Cid.fromBytes(cid)).isEqualTo(honestCid));
 
     List<MarketEvent> events = history.events(jobId);
-    assertThat(of(events, MarketEvent.ResultAccepted.class, e -> true)).singleElement()
-        .satisfies(a -> assertThat(a.agreeing()).isEqualTo(2));
+    BigInteger stake = job.stakePerReplica();
+    BigInteger share = stake.divide(BigInteger.TWO);
+    assertThat(of(events, MarketEvent.ResultAccepted.class, e -> true)).singleElement().satisfies(a -> {
+      assertThat(a.agreeing()).isEqualTo(2);
+      assertThat(a.slashShare()).as("half the dissenter's stake").isEqualTo(share);
+    });
     assertThat(of(events, MarketEvent.ResultRevealed.class, e -> dissenter.is(e.provider())))
         .singleElement().satisfies(r -> assertThat(Cid.fromBytes(r.resultCid())).isNotEqualTo(honestCid));
-    BigInteger stake = job.stakePerReplica();
     assertThat(of(events, MarketEvent.ProviderSlashed.class, e -> true)).singleElement().satisfies(s -> {
       assertThat(s.provider()).isEqualToIgnoringCase(dissenter.address());
       assertThat(s.reason()).isEqualTo(DISSENT);
       assertThat(s.amount()).isEqualTo(stake);
     });
-    for (Provider p : List.of(honest1, honest2)) {
-      assertThat(of(events, MarketEvent.Credited.class, e -> p.is(e.account())))
-          .as("Credited to provider %d: its price and half the dissenter's stake", p.number).singleElement()
-          .satisfies(c -> assertThat(c.amount()).isEqualTo(p.price().add(stake.divide(BigInteger.TWO))));
-    }
-    assertThat(of(events, MarketEvent.Credited.class, e -> dissenter.is(e.account()))).isEmpty();
-    assertThat(client.provider(dissenter.address()).stake()).isEqualTo(PROVIDER_STAKE.attoFil().subtract(stake));
-    assertThat(client.provider(dissenter.address()).locked()).isZero();
     for (Provider p : providers) {
+      assertBidOnceWithItsCommitmentAndRevealedOnce(events, p, jobId);
       assertThat(p.row(jobId).step()).isEqualTo(Step.DONE);
-      assertThat(client.credits(p.address())).as("credit of provider %d after it withdrew", p.number).isZero();
     }
+    for (Provider p : List.of(honest1, honest2)) {
+      assertPaidIntoBalanceAndWithdrawn(events, p, job.maxPrice().add(share));
+    }
+    assertThat(stakeWithdrawals(dissenter)).as("the dissenter earned nothing to withdraw").isEmpty();
+    assertThat(of(events, MarketEvent.Credited.class, e -> dissenter.is(e.account()))).isEmpty();
+    assertThat(client.provider(dissenter.address()).balance()).isEqualTo(PROVIDER_STAKE.attoFil().subtract(stake));
+    assertThat(client.provider(dissenter.address()).locked()).isZero();
+    // the dissenter's maxPrice is not paid, and the share's remainder (none for an even stake) goes back too
+    BigInteger refund = job.escrow().subtract(job.maxPrice().multiply(BigInteger.TWO))
+        .add(stake.subtract(share.multiply(BigInteger.TWO)));
+    assertThat(of(events, MarketEvent.Credited.class, e -> true)).singleElement().satisfies(c -> {
+      assertThat(c.account()).isEqualToIgnoringCase(client.account());
+      assertThat(c.amount()).isEqualTo(refund);
+    });
+    assertThat(client.credits(client.account())).isEqualTo(refund);
+  }
+
+  @Test
+  void auctionAssignsTheCheapestBidsWhichCommitRevealAndArePaidTheirPrices() throws IOException {
+    // the first bidder is the dearest: the auction must pick by price, not by order
+    Provider dear = provider(1, docker, "0.004 FIL");
+    Provider cheapest = provider(2, docker, "0.002 FIL");
+    Provider cheap = provider(3, docker, "0.003 FIL");
+    List<Provider> winners = List.of(cheapest, cheap);
+    long jobId = postJob(2, 2, BID_WINDOW);
+    JobView posted = client.job(jobId);
+    assertThat(posted.auction()).isTrue();
+
+    roundsUntil(() -> providers.stream().allMatch(p -> p.row(jobId).step() == Step.BID), jobId);
+    List<BidView> bids = client.bids(jobId);
+    assertThat(bids).extracting(BidView::price).containsExactly(dear.price(), cheapest.price(), cheap.price());
+    assertThat(bids).noneMatch(BidView::assigned).noneMatch(BidView::committed);
+    for (Provider p : providers) {
+      assertThat(p.row(jobId).bidIndex()).isEqualTo(providers.indexOf(p));
+    }
+    assertThat(client.job(jobId).state()).isEqualTo(JobState.OPEN);
+
+    increaseChainTime(BID_WINDOW.plusSeconds(1));
+    assertThat(CLOCK.instant().getEpochSecond()).as("past the bid window").isGreaterThanOrEqualTo(posted.deadline());
+    roundsUntil(() -> client.job(jobId).state() == JobState.FINALIZED && dear.row(jobId).step() == Step.LOST
+        && winners.stream().allMatch(p -> p.row(jobId).step() == Step.DONE), jobId);
+
+    for (Provider p : winners) {
+      assertThat(p.stepsAfterRounds).as("provider %d's step after each round", p.number)
+          .containsSubsequence(Step.BID, Step.EXECUTED, Step.COMMITTED, Step.REVEALED, Step.DONE)
+          .isSortedAccordingTo(Comparator.comparingInt(Step::ordinal));
+    }
+    JobView job = client.job(jobId);
+    List<MarketEvent> events = history.events(jobId);
+    assertThat(history.transactions(jobId)).filteredOn(t -> t.function().equals("assign"))
+        .as("one node closed the auction after the window").singleElement()
+        .satisfies(t -> assertThat(providers).anyMatch(p -> p.is(t.from())));
+    for (Provider p : providers) {
+      assertThat(of(events, MarketEvent.BidPlaced.class, e -> p.is(e.provider())))
+          .as("BidPlaced of provider %d", p.number).singleElement().satisfies(b -> {
+            assertThat(b.price()).isEqualTo(p.price());
+            assertThat(b.commitment()).containsOnly(0);
+          });
+    }
+    assertThat(of(events, MarketEvent.ProviderAssigned.class, e -> true))
+        .extracting(a -> a.provider().toLowerCase(), MarketEvent.ProviderAssigned::index)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(cheapest.address().toLowerCase(), 1),
+            org.assertj.core.groups.Tuple.tuple(cheap.address().toLowerCase(), 2));
+    assertThat(of(events, MarketEvent.ResultAccepted.class, e -> true)).singleElement().satisfies(a -> {
+      assertThat(a.agreeing()).isEqualTo(2);
+      assertThat(a.slashShare()).isZero();
+    });
+    assertThat(of(events, MarketEvent.ProviderSlashed.class, e -> true)).isEmpty();
+    for (Provider p : winners) {
+      Row row = p.row(jobId);
+      byte[] commitment = p.market.commitmentFor(jobId, Cid.parse(row.resultCid()).bytes(), row.salt());
+      assertThat(of(events, MarketEvent.ResultCommitted.class, e -> p.is(e.provider())))
+          .as("ResultCommitted of provider %d", p.number).singleElement().satisfies(c -> {
+            assertThat(c.index()).isEqualTo(row.bidIndex());
+            assertThat(c.commitment()).isEqualTo(commitment);
+          });
+      assertThat(of(events, MarketEvent.ResultRevealed.class, e -> p.is(e.provider())))
+          .as("ResultRevealed of provider %d", p.number).singleElement()
+          .satisfies(r -> assertThat(Cid.fromBytes(r.resultCid())).isEqualTo(Cid.parse(row.resultCid())));
+      assertPaidIntoBalanceAndWithdrawn(events, p, p.price());
+    }
+    assertThat(cheapest.row(jobId).resultCid()).isEqualTo(cheap.row(jobId).resultCid());
+    assertThat(of(events, MarketEvent.ResultCommitted.class, e -> dear.is(e.provider()))).isEmpty();
+    assertThat(of(events, MarketEvent.ResultRevealed.class, e -> dear.is(e.provider()))).isEmpty();
+    assertThat(stakeWithdrawals(dear)).isEmpty();
+    assertThat(client.provider(dear.address()).balance()).isEqualTo(PROVIDER_STAKE.attoFil());
+    assertThat(client.provider(dear.address()).locked()).as("the losing bid's stake is unlocked").isZero();
+    assertThat(dear.row(jobId).resultCid()).as("the losing node never ran the job").isNull();
+
+    BigInteger refund = job.escrow().subtract(cheapest.price()).subtract(cheap.price());
+    assertThat(of(events, MarketEvent.Credited.class, e -> true))
+        .as("the client's refund: escrow less the winners' prices").singleElement().satisfies(c -> {
+          assertThat(c.account()).isEqualToIgnoringCase(client.account());
+          assertThat(c.amount()).isEqualTo(refund);
+        });
+    assertThat(client.credits(client.account())).isEqualTo(refund);
   }
 
   // ------------------------------------------------------------------ helpers
 
   private Provider provider(int number, Executor executor) {
-    Provider p = new Provider(number, executor);
+    return provider(number, executor, PRICES[number - 1]);
+  }
+
+  private Provider provider(int number, Executor executor, String price) {
+    Provider p = new Provider(number, executor, FilAmount.parse(price));
     providers.add(p);
     return p;
   }
 
-  /** Adds the CSV and the example spec (input CID filled in, 600 s windows) to Kubo and posts the job as the client. */
+  /** A fast-path job: replicas 3, quorum 2, no bid window. */
   private long postJob() throws IOException {
+    return postJob(3, 2, Duration.ZERO);
+  }
+
+  /**
+   * Adds the CSV and the example spec (input CID filled in, these terms, 600 s execution and
+   * reveal windows) to Kubo and posts the job as the client.
+   */
+  private long postJob(int replicas, int quorum, Duration bidWindow) throws IOException {
     Path csv = tmp.resolve("seattle-weather.csv");
     Files.writeString(csv, WEATHER, StandardCharsets.UTF_8);
     Cid data = ipfs.add(csv);
@@ -364,20 +493,26 @@ class ProviderNodeIT {
         .replace("DATA_CID", data.toString()));
     JobSpec.Market m = parsed.market();
     JobSpec spec = new JobSpec(parsed.name(), parsed.engine(), parsed.inputs(), parsed.resources(), parsed.timeout(),
-        new JobSpec.Market(3, 2, m.maxPrice(), m.stake(), Duration.ZERO, WINDOW, WINDOW));
+        new JobSpec.Market(replicas, quorum, m.maxPrice(), m.stake(), bidWindow, WINDOW, WINDOW));
     Path json = tmp.resolve("spec.json");
     Files.writeString(json, JobSpecParser.toJson(spec), StandardCharsets.UTF_8);
     Cid specCid = ipfs.add(json);
-    return client.postJob(new JobTerms(specCid.bytes(), 3, 2, m.maxPrice().attoFil(), m.stake().attoFil(),
-        0, WINDOW.toSeconds(), WINDOW.toSeconds())).jobId();
+    return client.postJob(new JobTerms(specCid.bytes(), replicas, quorum, m.maxPrice().attoFil(),
+        m.stake().attoFil(), bidWindow.toSeconds(), WINDOW.toSeconds(), WINDOW.toSeconds())).jobId();
   }
 
-  /** What the node would have sent at step EXECUTED: the commitment of its recorded result CID and salt. */
-  private static void sendTheNodesCommit(Provider p, long jobId) {
+  /**
+   * What the node would have sent at step EXECUTED on the fast path: a bid carrying the
+   * commitment of its recorded result CID and salt.
+   */
+  private static PlacedBid sendTheNodesBid(Provider p, long jobId) {
     Row executed = p.row(jobId);
     assertThat(executed.step()).isEqualTo(Step.EXECUTED);
-    byte[] cid = Cid.parse(executed.resultCid()).bytes();
-    p.market.commit(jobId, p.market.commitmentFor(jobId, cid, executed.salt()));
+    return p.market.bid(jobId, BigInteger.ZERO, 0, commitmentOf(p, executed, jobId));
+  }
+
+  private static byte[] commitmentOf(Provider p, Row row, long jobId) {
+    return p.market.commitmentFor(jobId, Cid.parse(row.resultCid()).bytes(), row.salt());
   }
 
   /** Runs rounds of every provider, in order, until {@code done}; returns how many. */
@@ -404,24 +539,75 @@ class ProviderNodeIT {
         && providers.stream().allMatch(p -> p.store.find(jobId).map(r -> r.step() == Step.DONE).orElse(false));
   }
 
-  private void assertEveryoneCommittedOnceAndWasPaid(long jobId) {
+  /** Fast path, every provider agreeing: each bid once (its commitment in the bid), revealed once and was paid maxPrice. */
+  private void assertEveryoneBidOnceAndWasPaid(long jobId) throws IOException {
     JobView job = client.job(jobId);
     assertThat(job.state()).isEqualTo(JobState.FINALIZED);
     List<MarketEvent> events = history.events(jobId);
-    assertThat(of(events, MarketEvent.ResultAccepted.class, e -> true)).singleElement()
-        .satisfies(a -> assertThat(a.agreeing()).isEqualTo(3));
+    assertThat(of(events, MarketEvent.ResultAccepted.class, e -> true)).singleElement().satisfies(a -> {
+      assertThat(a.agreeing()).isEqualTo(3);
+      assertThat(a.slashShare()).isZero();
+    });
     assertThat(of(events, MarketEvent.ProviderSlashed.class, e -> true)).isEmpty();
+    assertThat(of(events, MarketEvent.ResultCommitted.class, e -> true)).isEmpty();
     for (Provider p : providers) {
-      assertThat(of(events, MarketEvent.ResultCommitted.class, e -> p.is(e.provider())))
-          .as("ResultCommitted of provider %d", p.number).hasSize(1);
-      assertThat(of(events, MarketEvent.ResultRevealed.class, e -> p.is(e.provider())))
-          .as("ResultRevealed of provider %d", p.number).hasSize(1);
-      assertThat(of(events, MarketEvent.Credited.class, e -> p.is(e.account())))
-          .as("Credited to provider %d", p.number).singleElement()
-          .satisfies(c -> assertThat(c.amount()).isEqualTo(p.price()));
+      assertBidOnceWithItsCommitmentAndRevealedOnce(events, p, jobId);
+      assertPaidIntoBalanceAndWithdrawn(events, p, job.maxPrice());
       assertThat(p.row(jobId).step()).isEqualTo(Step.DONE);
-      assertThat(client.credits(p.address())).isZero();
     }
+    assertThat(of(events, MarketEvent.Credited.class, e -> true)).as("no refund: the whole escrow is paid").isEmpty();
+  }
+
+  /**
+   * A fast-path provider's one bid (price 0, paid maxPrice) carries the commitment of the result
+   * CID and salt it recorded, at the bid index it recorded; it revealed that CID once.
+   */
+  private static void assertBidOnceWithItsCommitmentAndRevealedOnce(List<MarketEvent> events, Provider p,
+      long jobId) {
+    Row row = p.row(jobId);
+    byte[] commitment = commitmentOf(p, row, jobId);
+    assertThat(commitment).as("a nonzero commitment").isNotEqualTo(new byte[32]);
+    assertThat(of(events, MarketEvent.BidPlaced.class, e -> p.is(e.provider())))
+        .as("BidPlaced of provider %d", p.number).singleElement().satisfies(b -> {
+          assertThat(b.price()).as("a fast-path bid names no price").isZero();
+          assertThat(b.commitment()).as("the bid's commitment").isEqualTo(commitment);
+          assertThat(b.index()).as("the bid index the node recorded").isEqualTo(row.bidIndex());
+        });
+    assertThat(of(events, MarketEvent.ResultRevealed.class, e -> p.is(e.provider())))
+        .as("ResultRevealed of provider %d", p.number).singleElement()
+        .satisfies(r -> assertThat(Cid.fromBytes(r.resultCid())).isEqualTo(Cid.parse(row.resultCid())));
+  }
+
+  /**
+   * {@code pay} went into the provider's balance (no Credited event for it), and the node took
+   * exactly that out with one {@code withdrawStake}: its balance is back at its configured stake.
+   */
+  private void assertPaidIntoBalanceAndWithdrawn(List<MarketEvent> events, Provider p, BigInteger pay)
+      throws IOException {
+    assertThat(of(events, MarketEvent.Credited.class, e -> p.is(e.account())))
+        .as("Credited to provider %d (pay goes to the balance)", p.number).isEmpty();
+    assertThat(stakeWithdrawals(p)).as("StakeWithdrawn amounts of provider %d: its earnings", p.number)
+        .containsExactly(pay);
+    ProviderView v = client.provider(p.address());
+    assertThat(v.balance()).as("balance of provider %d after it withdrew", p.number)
+        .isEqualTo(p.config.stake().attoFil());
+    assertThat(v.locked()).as("locked stake of provider %d", p.number).isZero();
+    assertThat(client.credits(p.address())).as("credit of provider %d", p.number).isZero();
+  }
+
+  /** The amounts of every {@code StakeWithdrawn} of this provider on this test's market, in chain order. */
+  private List<BigInteger> stakeWithdrawals(Provider p) throws IOException {
+    EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(deployment.blockNumber())),
+        DefaultBlockParameterName.LATEST, deployment.address());
+    filter.addSingleTopic(EventEncoder.encode(JobMarket.STAKEWITHDRAWN_EVENT));
+    EthLog logs = chain.web3j().ethGetLogs(filter).send();
+    assertThat(logs.hasError()).as("eth_getLogs error %s", logs.getError()).isFalse();
+    return logs.getLogs().stream()
+        .map(r -> MarketEvent.decode((Log) r.get()).orElseThrow())
+        .map(MarketEvent.StakeWithdrawn.class::cast)
+        .filter(w -> p.is(w.provider()))
+        .map(MarketEvent.StakeWithdrawn::amount)
+        .toList();
   }
 
   /**
@@ -478,13 +664,13 @@ class ProviderNodeIT {
     MarketContract market;
     ProviderNode node;
 
-    Provider(int number, Executor executor) {
+    Provider(int number, Executor executor, FilAmount price) {
       this.number = number;
       this.account = HardhatNode.devAccount(number + 1);
       Path dataDir = tmp.resolve("provider-" + number);
       this.config = new NodeConfig("provider-" + number, chain.rpcUrl(), deployment.address(),
           deployment.blockNumber(), dataDir.resolve("unused-keystore.json"), dataDir.resolve("unused-password"),
-          kubo.apiUrl(), DockerExecutor.DEFAULT_HOST, dataDir, 1000 + number, FilAmount.parse(PRICES[number - 1]),
+          kubo.apiUrl(), DockerExecutor.DEFAULT_HOST, dataDir, 1000 + number, price,
           PROVIDER_STAKE, Duration.ofMillis(250), 0, 1L << 20);
       this.executors = Map.of(executor.engine(), executor);
       start();
