@@ -5,6 +5,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 /**
  * @title JobMarket
+ * @author cod
  * @notice cod's compute-over-data market, laid out for gas: a job in two storage slots, a bid in
  * one slot (its commitment, later its result hash) plus three bytes of a shared per-job word (the
  * bidder's provider id), provider earnings paid into the provider's balance slot, CIDs only in
@@ -25,6 +26,13 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
  * @dev Amounts in attoFIL, times in seconds (block timestamps). Loops are bounded by
  * {MAX_REPLICAS} and {MAX_BIDS}. Reentrancy guard on transient storage (EIP-1153; FEVM since
  * network version 24, FIP-0097).
+ *
+ * Static analysis: Slither's incorrect-equality flags every `==` on a Job field, because the packed
+ * Job holds a deadline derived from block.timestamp and its taint analysis is not field-sensitive.
+ * Those compare a state, a bit of a mask, or a counter that moves by exactly one per call and
+ * is bounded by `replicas`; none compares a balance or a time. Each is answered where it occurs.
+ * Deadlines use block.timestamp on purpose: windows are minutes to days, far above the few
+ * seconds a block producer can shift a timestamp.
  */
 contract JobMarket is ReentrancyGuardTransient {
     /// @notice Most providers a job may ask for.
@@ -91,6 +99,8 @@ contract JobMarket is ReentrancyGuardTransient {
      * open auction, the commit deadline of an open fast-path or assigned job, the reveal deadline
      * while revealing.
      */
+    // Returned by getJob, never stored: its field order is getJob's ABI, so it is not repacked.
+    // solhint-disable-next-line gas-struct-packing
     struct JobView {
         address client;
         JobState state;
@@ -140,15 +150,48 @@ contract JobMarket is ReentrancyGuardTransient {
     /// @dev jobId => bid index => price, auction bids only.
     mapping(uint256 => mapping(uint256 => uint256)) private _prices;
 
-    /// @notice A provider registered, bound to its miner actor ID, under provider id `providerId`.
+    /**
+     * @notice A provider registered, bound to its miner actor ID, under provider id `providerId`.
+     * @param provider the provider's account
+     * @param minerId its Filecoin miner actor ID (the N of fN)
+     * @param providerId its id in jobs (from 1)
+     */
     event ProviderRegistered(address indexed provider, uint64 indexed minerId, uint24 providerId);
-    /// @notice A provider added `amount` attoFIL to its balance; `balance` is its balance after.
+    /**
+     * @notice A provider added `amount` attoFIL to its balance.
+     * @param provider the provider's account
+     * @param amount attoFIL added
+     * @param balance its balance after, in attoFIL
+     */
     event StakeDeposited(address indexed provider, uint256 amount, uint256 balance);
-    /// @notice A provider took `amount` attoFIL of free balance; `balance` is its balance after.
+    /**
+     * @notice A provider took `amount` attoFIL of free balance.
+     * @param provider the provider's account
+     * @param amount attoFIL sent to it
+     * @param balance its balance after, in attoFIL
+     */
     event StakeWithdrawn(address indexed provider, uint256 amount, uint256 balance);
-    /// @notice Stake that backed a bid that was not paid nor slashed is free again.
+    /**
+     * @notice Stake that backed a bid that was not paid nor slashed is free again.
+     * @param jobId the job the bid was on
+     * @param provider the bidder
+     * @param amount attoFIL unlocked (the job's stake per replica)
+     */
     event StakeUnlocked(uint256 indexed jobId, address indexed provider, uint256 amount);
-    /// @notice A job was posted with `replicas * maxPrice` attoFIL in escrow; `deadline` as in {JobView}.
+    /**
+     * @notice A job was posted with `replicas * maxPrice` attoFIL in escrow.
+     * @param jobId the new job's id
+     * @param client the account that posted it and gets refunds
+     * @param specCid binary CID of the job spec (kept in this event only)
+     * @param replicas providers to run the job
+     * @param quorum agreeing reveals needed
+     * @param maxPrice attoFIL paid per replica on the fast path, the most paid in an auction
+     * @param stakePerReplica attoFIL each provider locks while it works
+     * @param bidWindow seconds bids are taken in an auction; 0 for the fast path
+     * @param executionWindow seconds to the commit deadline
+     * @param revealWindow seconds from the commit deadline to the reveal deadline
+     * @param deadline the first phase's deadline (a timestamp, in seconds), as in {JobView}
+     */
     event JobPosted(
         uint256 indexed jobId,
         address indexed client,
@@ -162,17 +205,47 @@ contract JobMarket is ReentrancyGuardTransient {
         uint32 revealWindow,
         uint32 deadline
     );
-    /// @notice A job moved from `previous` to `current`; emitted once per transition.
+    /**
+     * @notice A job moved from `previous` to `current`; emitted once per transition.
+     * @param jobId the job
+     * @param previous its state before
+     * @param current its state after
+     */
     event JobStateChanged(uint256 indexed jobId, JobState previous, JobState current);
-    /// @notice A bid at `index`: `price` (auction) and `commitment` (fast path), naming `dealId` (0: none).
+    /**
+     * @notice A bid was placed on a job and its stake locked.
+     * @param jobId the job
+     * @param provider the bidder
+     * @param index the bid's index in the job (commit and reveal name it)
+     * @param price attoFIL asked (auction); 0 on the fast path, which pays maxPrice
+     * @param dealId storage deal that holds the job's input (0: none)
+     * @param commitment the provider's commitment (fast path); zero in an auction
+     */
     event BidPlaced(
         uint256 indexed jobId, address indexed provider, uint8 index, uint256 price, uint64 dealId, bytes32 commitment
     );
-    /// @notice An auction bid won: it must commit before `commitDeadline`.
+    /**
+     * @notice An auction bid won: it must commit before `commitDeadline`.
+     * @param jobId the job
+     * @param provider the winning bidder
+     * @param index its bid index
+     * @param commitDeadline timestamp (seconds) by which it must commit
+     */
     event ProviderAssigned(uint256 indexed jobId, address indexed provider, uint8 index, uint32 commitDeadline);
-    /// @notice An assigned auction provider committed to a result without showing it.
+    /**
+     * @notice An assigned auction provider committed to a result without showing it.
+     * @param jobId the job
+     * @param provider the committing provider
+     * @param index its bid index
+     * @param commitment its commitment (see {commitmentOf})
+     */
     event ResultCommitted(uint256 indexed jobId, address indexed provider, uint8 index, bytes32 commitment);
-    /// @notice A provider revealed its result CID (binary form).
+    /**
+     * @notice A provider revealed its result CID.
+     * @param jobId the job
+     * @param provider the revealing provider
+     * @param resultCid the result's CID, binary form
+     */
     event ResultRevealed(uint256 indexed jobId, address indexed provider, bytes resultCid);
     /**
      * @notice The result whose CID hashes to `resultCidHash` won with `agreeing` reveals. Each
@@ -180,13 +253,32 @@ contract JobMarket is ReentrancyGuardTransient {
      * (maxPrice on the fast path, its bid in an auction) plus `slashShare`, its share of the stake
      * slashed on this job. (One event for all winners: a per-winner event would cost each job
      * ~1,750 gas per winner; the winners are the revealers of `resultCidHash`.)
+     * @param jobId the job
+     * @param resultCidHash keccak256 of the winning result CID (binary form)
+     * @param agreeing number of providers that revealed it
+     * @param slashShare attoFIL of slashed stake paid to each of them
      */
     event ResultAccepted(uint256 indexed jobId, bytes32 resultCidHash, uint8 agreeing, uint256 slashShare);
-    /// @notice A provider lost `amount` attoFIL of stake.
+    /**
+     * @notice A provider lost `amount` attoFIL of stake.
+     * @param jobId the job it was slashed on
+     * @param provider the slashed provider
+     * @param amount attoFIL taken from its balance
+     * @param reason why: no commit, no reveal, or a dissenting reveal
+     */
     event ProviderSlashed(uint256 indexed jobId, address indexed provider, uint256 amount, SlashReason reason);
-    /// @notice `account` may withdraw `amount` more attoFIL, refunded on `jobId`.
+    /**
+     * @notice `account` may withdraw `amount` more attoFIL, refunded on `jobId`.
+     * @param account the credited account
+     * @param jobId the job the refund comes from
+     * @param amount attoFIL credited
+     */
     event Credited(address indexed account, uint256 indexed jobId, uint256 amount);
-    /// @notice `account` withdrew `amount` attoFIL of credit.
+    /**
+     * @notice `account` withdrew `amount` attoFIL of credit.
+     * @param account the withdrawing account
+     * @param amount attoFIL sent to it
+     */
     event Withdrawn(address indexed account, uint256 amount);
 
     /// @notice The caller has not registered as a provider.
@@ -256,7 +348,10 @@ contract JobMarket is ReentrancyGuardTransient {
 
     // ------------------------------------------------------------------ providers
 
-    /// @notice Registers the caller as a provider bound to its Filecoin miner actor ID (the N of fN).
+    /**
+     * @notice Registers the caller as a provider bound to its Filecoin miner actor ID.
+     * @param minerId the miner actor ID (the N of fN); not checked on chain
+     */
     function register(uint64 minerId) external {
         Provider storage p = providers[msg.sender];
         if (p.id != 0) revert JobMarketAlreadyRegistered(msg.sender, p.id);
@@ -281,7 +376,10 @@ contract JobMarket is ReentrancyGuardTransient {
         emit StakeDeposited(msg.sender, msg.value, balance);
     }
 
-    /// @notice Sends `amount` attoFIL of the caller's free balance (not locked by a bid) to it.
+    /**
+     * @notice Sends `amount` attoFIL of the caller's free balance (not locked by a bid) to it.
+     * @param amount attoFIL to withdraw, at most the balance less the locked stake
+     */
     function withdrawStake(uint256 amount) external nonReentrant {
         Provider storage p = providers[msg.sender];
         if (amount == 0) revert JobMarketZeroAmount();
@@ -357,7 +455,10 @@ contract JobMarket is ReentrancyGuardTransient {
      * Fast path: `price` must be 0 (the job pays maxPrice) and `commitment` is the provider's
      * commitment to its result (see {commitmentOf}; may be zero only when replicas is 1); the
      * N-th bid opens the reveals. Auction: `price` at most maxPrice, `commitment` zero.
+     * @param jobId the job
+     * @param price attoFIL asked (auction, at most maxPrice); 0 on the fast path
      * @param dealId storage deal that holds the job's input (0 when the job names no piece)
+     * @param commitment the result commitment (fast path; see {commitmentOf}); zero in an auction
      */
     function bid(uint256 jobId, uint96 price, uint64 dealId, bytes32 commitment) external {
         Job memory job = _loadJob(jobId);
@@ -390,7 +491,8 @@ contract JobMarket is ReentrancyGuardTransient {
         if (!job.auction) {
             if (commitment != bytes32(0)) _digests[jobId][index] = commitment;
             job.assignedMask |= uint16(1 << index);
-            job.commitCount += 1;
+            ++job.commitCount;
+            // slither-disable-next-line incorrect-equality -- +1 per bid; the N-th bid leaves Open: N is never skipped
             if (job.bidCount == job.replicas) {
                 job.state = JobState.Revealing;
                 job.deadline += job.revealWindow;
@@ -404,6 +506,7 @@ contract JobMarket is ReentrancyGuardTransient {
      * @notice After an auction's bid window, assigns the `replicas` cheapest bids (ties: the earlier
      * bid) and unlocks the others' stake. With fewer bids than replicas the job fails and the client
      * is refunded. Anyone may call it.
+     * @param jobId the job, an auction whose bid window has passed
      */
     function assign(uint256 jobId) external {
         Job memory job = _loadJob(jobId);
@@ -422,6 +525,7 @@ contract JobMarket is ReentrancyGuardTransient {
             delete _bidders[jobId];
             return;
         }
+        // slither-disable-next-line uninitialized-local -- zeroed memory array; entries 0..n-1 are set below
         uint256[MAX_BIDS] memory prices;
         for (uint256 i = 0; i < n; ++i) {
             prices[i] = _prices[jobId][i];
@@ -451,7 +555,10 @@ contract JobMarket is ReentrancyGuardTransient {
         _jobs[jobId] = job;
     }
 
-    /// @notice The client cancels its job while it is open; escrow is credited back, bidders' stake unlocked.
+    /**
+     * @notice The client cancels its job while it is open; escrow is credited back, bidders' stake unlocked.
+     * @param jobId the job, open and posted by the caller
+     */
     function cancel(uint256 jobId) external {
         Job memory job = _loadJob(jobId);
         Terms memory terms = _terms[jobId];
@@ -472,7 +579,9 @@ contract JobMarket is ReentrancyGuardTransient {
     /**
      * @notice An assigned auction provider commits to its result before the commit deadline (see
      * {commitmentOf}). The last commit opens the reveals.
+     * @param jobId the job, in state Assigned
      * @param index the provider's bid index (from its BidPlaced event)
+     * @param commitment the provider's commitment, not zero
      */
     function commit(uint256 jobId, uint8 index, bytes32 commitment) external {
         Job memory job = _loadJob(jobId);
@@ -482,8 +591,9 @@ contract JobMarket is ReentrancyGuardTransient {
         _checkAssigned(jobId, job, index);
         if (_digests[jobId][index] != bytes32(0)) revert JobMarketAlreadyCommitted(jobId, msg.sender);
         _digests[jobId][index] = commitment;
-        job.commitCount += 1;
+        ++job.commitCount;
         emit ResultCommitted(jobId, msg.sender, index, commitment);
+        // slither-disable-next-line incorrect-equality -- +1 per assigned index, once each: reaches replicas exactly
         if (job.commitCount == job.replicas) {
             job.deadline += job.revealWindow;
             _transition(jobId, job, JobState.Revealing);
@@ -495,11 +605,16 @@ contract JobMarket is ReentrancyGuardTransient {
      * @notice Reveals the committed result CID and salt. Reveals open once every assigned provider
      * committed, or at the commit deadline if at least `quorum` did; they close at the reveal
      * deadline. The last expected reveal settles the job.
+     * @param jobId the job
      * @param index the provider's bid index (from its BidPlaced event)
+     * @param resultCid the result's CID, binary form, 1..MAX_CID_LENGTH bytes
+     * @param salt the salt the commitment was made with
      */
     function reveal(uint256 jobId, uint8 index, bytes calldata resultCid, bytes32 salt) external {
         Job memory job = _loadJob(jobId);
+        // slither-disable-next-line incorrect-equality -- state enum, not a balance or time
         if (job.state == JobState.Open || job.state == JobState.Assigned) {
+            // slither-disable-next-line incorrect-equality -- state enum, not a balance or time
             bool fastOrAssigned = !job.auction || job.state == JobState.Assigned;
             if (!fastOrAssigned || block.timestamp < job.deadline || job.commitCount < job.quorum) {
                 revert JobMarketRevealNotOpen(jobId, job.deadline);
@@ -511,6 +626,7 @@ contract JobMarket is ReentrancyGuardTransient {
         }
         if (block.timestamp >= job.deadline) revert JobMarketRevealDeadlinePassed(jobId, job.deadline);
         if (resultCid.length == 0 || resultCid.length > MAX_CID_LENGTH) revert JobMarketInvalidCid(resultCid.length);
+        // slither-disable-next-line incorrect-equality -- a bit of the assigned mask
         if (index >= job.bidCount || job.assignedMask & (1 << index) == 0) revert JobMarketNotAssigned(jobId, msg.sender);
         if (job.revealedMask & (1 << index) != 0) revert JobMarketAlreadyRevealed(jobId, msg.sender);
         bytes32 stored = _digests[jobId][index];
@@ -520,13 +636,16 @@ contract JobMarket is ReentrancyGuardTransient {
             if (job.replicas != 1 || job.auction) revert JobMarketNotCommitted(jobId, msg.sender);
             _checkAssigned(jobId, job, index);
         } else if (commitmentOf(jobId, msg.sender, resultCid, salt) != stored) {
-            // The commitment binds the provider's address: it also proves the caller is the bidder.
+            // The commitment binds the revealer's address, so a copied commitment cannot be revealed
+            // by the copier. It does not prove the caller is the bidder: the bidder may bind it to
+            // another account; settlement pays the bidder all the same.
             revert JobMarketCommitmentMismatch(jobId, msg.sender);
         }
         bytes32 resultHash = keccak256(resultCid);
         job.revealedMask |= uint16(1 << index);
-        job.revealCount += 1;
+        ++job.revealCount;
         emit ResultRevealed(jobId, msg.sender, resultCid);
+        // slither-disable-next-line incorrect-equality -- +1 per committed index, once each: reaches commitCount
         if (job.revealCount == job.commitCount) {
             _settle(jobId, job, index, resultHash);
         } else {
@@ -538,9 +657,11 @@ contract JobMarket is ReentrancyGuardTransient {
     /**
      * @notice Settles a job whose deadline passed: after the commit deadline with fewer than a
      * quorum of commits (the job fails), or after the reveal deadline. Anyone may call it.
+     * @param jobId the job
      */
     function finalize(uint256 jobId) external {
         Job memory job = _loadJob(jobId);
+        // slither-disable-next-line incorrect-equality -- state enum, not a balance or time
         bool committing = job.state == JobState.Assigned || (job.state == JobState.Open && !job.auction);
         if (!committing && job.state != JobState.Revealing) revert JobMarketWrongState(jobId, job.state);
         uint32 deadline = job.deadline;
@@ -569,7 +690,14 @@ contract JobMarket is ReentrancyGuardTransient {
         return _nextJobId - 1;
     }
 
-    /// @notice The commitment a provider posts for `resultCid` and `salt`, bound to this chain, market, job and provider.
+    /**
+     * @notice The commitment a provider posts for `resultCid` and `salt`, bound to this chain, market, job and provider.
+     * @param jobId the job
+     * @param provider the provider's account
+     * @param resultCid the result's CID, binary form
+     * @param salt a secret random value, revealed with the CID
+     * @return keccak256 of abi.encode(chainid, this market, jobId, provider, resultCid, salt)
+     */
     function commitmentOf(uint256 jobId, address provider, bytes calldata resultCid, bytes32 salt)
         public
         view
@@ -578,7 +706,11 @@ contract JobMarket is ReentrancyGuardTransient {
         return keccak256(abi.encode(block.chainid, address(this), jobId, provider, resultCid, salt));
     }
 
-    /// @notice The job with this id; reverts with {JobMarketUnknownJob} if there is none.
+    /**
+     * @notice The job with this id; reverts with {JobMarketUnknownJob} if there is none.
+     * @param jobId the job
+     * @return v its terms and state
+     */
     function getJob(uint256 jobId) external view returns (JobView memory v) {
         Job memory job = _loadJob(jobId);
         Terms memory terms = _terms[jobId];
@@ -601,7 +733,11 @@ contract JobMarket is ReentrancyGuardTransient {
         });
     }
 
-    /// @notice The bids of a job that is not settled yet, in the order placed (settlement clears them: see the events).
+    /**
+     * @notice The bids of a job that is not settled yet, in the order placed (settlement clears them: see the events).
+     * @param jobId the job
+     * @return bids its bids by index; empty once the job is settled or cancelled
+     */
     function getBids(uint256 jobId) external view returns (BidView[] memory bids) {
         Job memory job = _loadJob(jobId);
         uint256 bidders = _bidders[jobId];
@@ -623,10 +759,12 @@ contract JobMarket is ReentrancyGuardTransient {
 
     function _loadJob(uint256 jobId) private view returns (Job memory job) {
         job = _jobs[jobId];
+        // slither-disable-next-line incorrect-equality -- state enum, not a balance or time
         if (job.state == JobState.None) revert JobMarketUnknownJob(jobId);
     }
 
     function _checkAssigned(uint256 jobId, Job memory job, uint8 index) private view {
+        // slither-disable-next-line incorrect-equality -- a bit of the assigned mask
         if (index >= job.bidCount || job.assignedMask & (1 << index) == 0) revert JobMarketNotAssigned(jobId, msg.sender);
         uint24 id = uint24(_bidders[jobId] >> (24 * uint256(index)));
         if (providers[msg.sender].id != id) revert JobMarketNotAssigned(jobId, msg.sender);
@@ -651,17 +789,21 @@ contract JobMarket is ReentrancyGuardTransient {
      * the client gets its escrow and the stake of silent providers back, revealers (and committers
      * when reveals never opened) are unlocked. Bid slots are cleared.
      */
+    // One pass over the bids with the job in memory: split into helpers it would re-read storage slots.
+    // solhint-disable-next-line function-max-lines
     function _settle(uint256 jobId, Job memory job, uint256 ownIndex, bytes32 ownHash) private {
         uint256 n = job.bidCount;
+        // slither-disable-next-line uninitialized-local -- zeroed memory array; only revealed entries are set and read
         bytes32[MAX_BIDS] memory hashes;
         for (uint256 i = 0; i < n; ++i) {
             if (job.revealedMask & (1 << i) != 0) {
                 hashes[i] = i == ownIndex ? ownHash : _digests[jobId][i];
             }
         }
-        bytes32 winner;
-        uint256 agreeing;
+        bytes32 winner = bytes32(0);
+        uint256 agreeing = 0;
         for (uint256 i = 0; i < n && agreeing < job.quorum; ++i) {
+            // slither-disable-next-line incorrect-equality -- a bit of the revealed mask
             if (job.revealedMask & (1 << i) == 0) continue;
             uint256 same = 0;
             for (uint256 j = 0; j < n; ++j) {
@@ -684,9 +826,16 @@ contract JobMarket is ReentrancyGuardTransient {
         }
         bool revealsOpened = job.commitCount >= job.quorum;
         for (uint256 i = 0; i < n; ++i) {
+            // slither-disable-next-line incorrect-equality -- a bit of the assigned mask
             if (job.assignedMask & (1 << i) == 0) continue;
-            address provider = i == ownIndex ? msg.sender : providerAccount[uint24(bidders >> (24 * i))];
+            uint24 bidderId = uint24(bidders >> (24 * i));
+            // the settling revealer is this bidder only if its id says so: a bidder may bind its
+            // commitment to another account, which can then reveal in its place
+            // slither-disable-next-line incorrect-equality -- a bid index and a provider id, not a balance or time
+            address provider =
+                i == ownIndex && providers[msg.sender].id == bidderId ? msg.sender : providerAccount[bidderId];
             bool revealed = job.revealedMask & (1 << i) != 0;
+            // slither-disable-next-line incorrect-equality -- the job's replicas parameter, not a balance or time
             bool committed = revealed || _digests[jobId][i] != bytes32(0) || (!job.auction && job.replicas == 1);
             if (agreeing != 0 && revealed && hashes[i] == winner) {
                 uint256 price = job.auction ? _prices[jobId][i] : terms.maxPrice;
@@ -735,7 +884,13 @@ contract JobMarket is ReentrancyGuardTransient {
         emit Credited(account, jobId, amount);
     }
 
+    /**
+     * @dev Sends FIL with all gas (smart-contract wallets must be able to receive); the only
+     * external call. Both callers, {withdraw} and {withdrawStake}, are nonReentrant, pass
+     * msg.sender, and take `amount` off the caller's own ledger entry before calling.
+     */
     function _send(address to, uint256 amount) private {
+        // slither-disable-next-line arbitrary-send-eth -- `to` is msg.sender, paid from its own debited entry
         (bool ok,) = payable(to).call{value: amount}("");
         if (!ok) revert JobMarketTransferFailed(to, amount);
     }
