@@ -11,6 +11,10 @@ start=$(date +%s)
 trap cod_teardown EXIT
 cod_setup
 
+echo "== contract static analysis (solhint, Slither)"
+(cd hardhat && npm run --silent lint:sol)
+./scripts/slither.sh
+
 echo "== contract tests (Hardhat)"
 (cd hardhat && npx hardhat test)
 
