@@ -307,6 +307,10 @@ contract JobMarket is ReentrancyGuardTransient {
     error JobMarketUnknownJob(uint256 jobId);
     /// @notice The job is not in the state this call needs.
     error JobMarketWrongState(uint256 jobId, JobState state);
+    /// @notice A fast-path job cannot be cancelled once a provider bid: it ran the job to bid.
+    /// @param jobId the job
+    /// @param bidCount the bids it holds
+    error JobMarketHasBids(uint256 jobId, uint8 bidCount);
     /// @notice Only the job's client may do this.
     error JobMarketNotClient(uint256 jobId, address caller);
     /// @notice The auction bid's price is above the job's maximum.
@@ -556,7 +560,8 @@ contract JobMarket is ReentrancyGuardTransient {
     }
 
     /**
-     * @notice The client cancels its job while it is open; escrow is credited back, bidders' stake unlocked.
+     * @notice The client cancels its job while it is open (on the fast path: before any bid); escrow is
+     * credited back, auction bidders' stake unlocked.
      * @param jobId the job, open and posted by the caller
      */
     function cancel(uint256 jobId) external {
@@ -564,6 +569,9 @@ contract JobMarket is ReentrancyGuardTransient {
         Terms memory terms = _terms[jobId];
         if (msg.sender != terms.client) revert JobMarketNotClient(jobId, msg.sender);
         if (job.state != JobState.Open) revert JobMarketWrongState(jobId, job.state);
+        // On the fast path a bid means the provider already ran the job: no cancel then (an unfilled
+        // job settles or fails at its commit deadline instead).
+        if (!job.auction && job.bidCount != 0) revert JobMarketHasBids(jobId, job.bidCount);
         uint256 bidders = _bidders[jobId];
         for (uint256 i = 0; i < job.bidCount; ++i) {
             _unlock(jobId, providerAccount[uint24(bidders >> (24 * i))], job.stake);
