@@ -18,6 +18,9 @@ echo "== contract static analysis (solhint, Slither)"
 echo "== contract tests (Hardhat)"
 (cd hardhat && npx hardhat test)
 
+echo "== contract coverage (solidity-coverage: 100% lines, >= 95% branches)"
+(cd hardhat && npm run --silent coverage)
+
 echo "== Java unit and integration tests (mvn verify)"
 mvn -B -ntp verify
 
