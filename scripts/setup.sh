@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what cod's demo and tests need on a fresh Debian machine of this kind
-# (Java 17, Maven, Node 20, Go present): Debian's docker.io and busybox-static, a running Docker
+# (Java 17, Maven, Node 20, Go present): Debian's docker.io and busybox-static, clang, lld,
+# wasi-libc and libclang-rt-14-dev-wasm32 (C to WASM for the WASM jobs), a running Docker
 # engine, Kubo built from its Go module, the Hardhat project's npm packages, the busybox job
 # image, and the Java build. Idempotent: each step is skipped when already done.
 #
@@ -18,6 +19,12 @@ ensure_apt_packages() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   [[ -x /bin/busybox ]] || missing+=(busybox-static)
+  # WASM jobs: C -> wasm32-wasi for the example and test modules (scripts/build-wasm.sh)
+  command -v clang >/dev/null 2>&1 || missing+=(clang)
+  command -v wasm-ld >/dev/null 2>&1 || missing+=(lld)
+  [[ -f /usr/lib/wasm32-wasi/libc.a ]] || missing+=(wasi-libc)
+  compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a" >/dev/null ||
+    missing+=(libclang-rt-14-dev-wasm32)
   if ((${#missing[@]})); then
     log "installing ${missing[*]} (apt-get)"
     export DEBIAN_FRONTEND=noninteractive

@@ -8,6 +8,7 @@ import dev.cod.node.JobStore;
 import dev.cod.node.NodeConfig;
 import dev.cod.node.ProviderNode;
 import dev.cod.node.exec.DockerExecutor;
+import dev.cod.node.exec.wasm.WasmExecutor;
 import dev.cod.node.ipfs.KuboRpcClient;
 import dev.cod.payments.Keystore;
 import dev.cod.store.H2Database;
@@ -36,7 +37,7 @@ final class RunningNode implements AutoCloseable {
     EventWatcher watcher = new EventWatcher(chain.web3j(), config.market(), config.startBlock(),
         config.confirmations(), LOG_RANGE, new WatcherStore(db), "market");
     this.node = new ProviderNode(config, market, watcher, new JobStore(db), new KuboRpcClient(config.ipfsApi()),
-        Map.of(docker.engine(), docker), Clock.systemUTC());
+        Map.of(docker.engine(), docker, WasmExecutor.ENGINE, new WasmExecutor()), Clock.systemUTC());
     this.thread = new Thread(node, "node-" + config.name());
   }
 

@@ -222,7 +222,8 @@ public final class ProviderNode implements Runnable {
     if (executor == null || !executor.isInstalled()) {
       why = "engine " + spec.engine().type() + " is not available here";
     } else if (!executor.canRun(request(row, spec))) {
-      why = "engine " + spec.engine().type() + " cannot run image " + spec.engine().image() + " here";
+      why = "engine " + spec.engine().type() + " cannot run "
+          + spec.engine().module().map(m -> "module " + m).orElse("image " + spec.engine().image()) + " here";
     } else if (price.compareTo(row.maxPrice()) > 0) {
       why = "max price " + row.maxPrice() + " attoFIL is below this node's price " + price;
     } else if (market.provider(market.account()).free().compareTo(row.stake()) < 0) {
@@ -278,8 +279,10 @@ public final class ProviderNode implements Runnable {
     JobSpec.Resources r = spec.resources();
     ResourceLimits limits = new ResourceLimits(r.memoryBytes(), r.cpuMillis() * 1_000_000L, r.pids(),
         spec.timeout(), r.maxOutputBytes());
+    // a wasm job's module is fetched by CID next to its inputs (see execute)
+    Path module = spec.engine().module().isPresent() ? dir.resolve("module.wasm") : null;
     return new ExecutionRequest("job-" + row.jobId(), spec.engine().image(), spec.engine().entrypoint(),
-        spec.engine().args(), spec.engine().env(), dir.resolve("inputs"), dir.resolve("result"), limits);
+        spec.engine().args(), spec.engine().env(), dir.resolve("inputs"), dir.resolve("result"), limits, module);
   }
 
   private void execute(Row row) {
@@ -298,7 +301,17 @@ public final class ProviderNode implements Runnable {
       ipfs.get(input.cid(), target, budget);
       LOG.info("job {}: fetched input {} to {}", row.jobId(), input.cid(), input.path());
     }
-    ExecutionResult result = executors.get(spec.engine().type()).run(request);
+    if (spec.engine().module().isPresent()) {
+      // every byte checked against the module's CID
+      ipfs.get(spec.engine().module().get(), request.moduleFile(), dev.cod.node.exec.wasm.WasmExecutor.MAX_MODULE_BYTES);
+      LOG.info("job {}: fetched module {}", row.jobId(), spec.engine().module().get());
+    }
+    Executor executor = executors.get(spec.engine().type());
+    if (executor == null) {
+      throw new CodException(dev.cod.common.ErrorCode.EXECUTION_FAILED,
+          "engine " + spec.engine().type() + " is not available on this node");
+    }
+    ExecutionResult result = executor.run(request);
     Cid resultCid = ipfs.add(request.resultDir());
     byte[] salt = new byte[32];
     random.nextBytes(salt);

@@ -26,6 +26,10 @@ import java.util.regex.Pattern;
  * @param resultDir absolute host directory the executor fills with the {@link ResultLayout}; must
  *     be absent or empty at run time, and neither inside {@code inputsDir} nor containing it
  * @param limits resources the run may use
+ * @param moduleFile absolute host path of the program file for engines that load one from the
+ *     node's disk: for {@code wasm} the module's bytes, already checked against the CID in {@code
+ *     image} by whoever fetched them. {@code null} for engines that take no file (Docker runs the
+ *     image). Must lie neither inside {@code resultDir} nor inside {@code inputsDir}.
  */
 public record ExecutionRequest(
     String jobId,
@@ -35,14 +39,33 @@ public record ExecutionRequest(
     Map<String, String> env,
     Path inputsDir,
     Path resultDir,
-    ResourceLimits limits) {
+    ResourceLimits limits,
+    Path moduleFile) {
 
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final int MAX_IMAGE_LENGTH = 255;
 
   /**
+   * A request for an engine that takes no program file (Docker): {@code moduleFile} is null.
+   *
    * @throws NullPointerException if any argument or list element is null
+   * @throws IllegalArgumentException if a value is malformed (the message names the field)
+   */
+  public ExecutionRequest(
+      String jobId,
+      String image,
+      List<String> entrypoint,
+      List<String> args,
+      Map<String, String> env,
+      Path inputsDir,
+      Path resultDir,
+      ResourceLimits limits) {
+    this(jobId, image, entrypoint, args, env, inputsDir, resultDir, limits, null);
+  }
+
+  /**
+   * @throws NullPointerException if any argument but {@code moduleFile}, or a list element, is null
    * @throws IllegalArgumentException if a value is malformed (the message names the field)
    */
   public ExecutionRequest {
@@ -96,6 +119,16 @@ public record ExecutionRequest(
               + resultDir
               + " and inputsDir "
               + inputsDir);
+    }
+    if (moduleFile != null) {
+      if (!moduleFile.isAbsolute()) {
+        throw new IllegalArgumentException("moduleFile must be an absolute path, got " + moduleFile);
+      }
+      moduleFile = moduleFile.normalize();
+      if (moduleFile.startsWith(resultDir) || moduleFile.startsWith(inputsDir)) {
+        throw new IllegalArgumentException(
+            "moduleFile must lie outside resultDir and inputsDir, got " + moduleFile);
+      }
     }
   }
 

@@ -24,14 +24,43 @@ public record JobSpec(
   }
 
   /**
-   * The engine: {@code type} names the executor (e.g. {@code docker}); the image must be present
-   * on the provider (no pulls). {@code entrypoint} replaces the image's, {@code args} follow it.
+   * The engine: {@code type} names the executor.
+   *
+   * <ul>
+   *   <li>{@code docker}: {@code image} is an image reference that must be present on the provider
+   *       (no pulls); {@code entrypoint} replaces the image's, {@code args} follow it.
+   *   <li>{@code wasm}: {@code image} is the CID (text) of the WASM module on IPFS (YAML field
+   *       {@code module}); {@code entrypoint} holds exactly one exported function name (default
+   *       {@code _start}); {@code args} follow {@code argv[0]}; {@code env} is the whole
+   *       environment.
+   * </ul>
+   *
+   * @throws IllegalArgumentException for {@code wasm}, if {@code image} is not a CID or {@code
+   *     entrypoint} does not hold exactly one name
    */
   public record Engine(String type, String image, List<String> entrypoint, List<String> args, Map<String, String> env) {
+    /** The engine type of WASM jobs. */
+    public static final String WASM = "wasm";
+
     public Engine {
       entrypoint = List.copyOf(entrypoint);
       args = List.copyOf(args);
       env = Map.copyOf(env);
+      if (WASM.equals(type)) {
+        try {
+          Cid.parse(image);
+        } catch (dev.cod.common.CodException e) {
+          throw new IllegalArgumentException("a wasm engine's image is the module's CID: " + e.getMessage(), e);
+        }
+        if (entrypoint.size() != 1) {
+          throw new IllegalArgumentException("a wasm entrypoint is one function name, got " + entrypoint);
+        }
+      }
+    }
+
+    /** The WASM module's CID, for a {@code wasm} engine; empty for any other. */
+    public java.util.Optional<Cid> module() {
+      return WASM.equals(type) ? java.util.Optional.of(Cid.parse(image)) : java.util.Optional.empty();
     }
   }
 

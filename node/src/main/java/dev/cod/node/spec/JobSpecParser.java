@@ -38,12 +38,20 @@ import java.util.regex.Pattern;
  * market: {replicas: 3, quorum: 2, maxPrice: 0.005 FIL, stake: 0.1 FIL,
  *          bidWindow: 0s, executionWindow: 10m, revealWindow: 5m}
  * </pre>
+ *
+ * <p>A WASM job names its module by CID instead of an image, and one exported function as its
+ * entry point (default {@code _start}); it runs on one thread, so {@code resources.cpu} must be at
+ * least 1:
+ *
+ * <pre>
+ * engine: {type: wasm, module: bafk..., entrypoint: _start, args: ["..."], env: {}}
+ * </pre>
  */
 public final class JobSpecParser {
   /** Limits shared with the contract (MAX_REPLICAS, MAX_WINDOW). */
   public static final int MAX_REPLICAS = 7;
   public static final Duration MAX_WINDOW = Duration.ofDays(30);
-  public static final Set<String> ENGINES = Set.of("docker");
+  public static final Set<String> ENGINES = Set.of("docker", JobSpec.Engine.WASM);
   public static final Set<String> SOURCES = Set.of("ipfs");
 
   /** Floats as exact decimals with their written scale: a unit-less amount like 0.123456789012345678 stays exact. */
@@ -79,8 +87,14 @@ public final class JobSpecParser {
     if (!NAME.matcher(name).matches()) {
       throw invalid("name", "1-64 characters of letters, digits, '.', '_' or '-'", "\"" + name + "\"");
     }
-    return new JobSpec(name, engine(object(root, "engine")), inputs(root.get("inputs")),
-        resources(object(root, "resources")), duration(root, "timeout", "", Duration.ofSeconds(1), Duration.ofHours(24)),
+    JobSpec.Engine engine = engine(object(root, "engine"));
+    JobSpec.Resources resources = resources(object(root, "resources"));
+    if (JobSpec.Engine.WASM.equals(engine.type()) && resources.cpuMillis() < 1000) {
+      throw invalid("resources.cpu", "at least 1 for engine wasm (a module runs on one thread and is not throttled)",
+          resources.cpuMillis() + "m");
+    }
+    return new JobSpec(name, engine, inputs(root.get("inputs")),
+        resources, duration(root, "timeout", "", Duration.ofSeconds(1), Duration.ofHours(24)),
         market(object(root, "market")));
   }
 
@@ -90,8 +104,13 @@ public final class JobSpecParser {
     root.put("name", spec.name());
     ObjectNode engine = root.putObject("engine");
     engine.put("type", spec.engine().type());
-    engine.put("image", spec.engine().image());
-    spec.engine().entrypoint().forEach(engine.putArray("entrypoint")::add);
+    if (JobSpec.Engine.WASM.equals(spec.engine().type())) {
+      engine.put("module", spec.engine().image());
+      engine.put("entrypoint", spec.engine().entrypoint().get(0));
+    } else {
+      engine.put("image", spec.engine().image());
+      spec.engine().entrypoint().forEach(engine.putArray("entrypoint")::add);
+    }
     spec.engine().args().forEach(engine.putArray("args")::add);
     ObjectNode env = engine.putObject("env");
     new TreeMap<>(spec.engine().env()).forEach(env::put);
@@ -123,13 +142,35 @@ public final class JobSpecParser {
   }
 
   private static JobSpec.Engine engine(JsonNode node) {
-    only(node, "engine.", "type", "image", "entrypoint", "args", "env");
     String type = text(node, "type", true, "engine.");
     if (!ENGINES.contains(type)) {
-      throw invalid("engine.type", "one of " + ENGINES, "\"" + type + "\"");
+      throw invalid("engine.type", "one of " + new java.util.TreeSet<>(ENGINES), "\"" + type + "\"");
     }
-    String image = text(node, "image", true, "engine.");
-    List<String> entrypoint = strings(node.get("entrypoint"), "engine.entrypoint");
+    String image;
+    List<String> entrypoint;
+    if (JobSpec.Engine.WASM.equals(type)) {
+      only(node, "engine.", "type", "module", "entrypoint", "args", "env");
+      image = text(node, "module", true, "engine.");
+      try {
+        Cid.parse(image);
+      } catch (CodException e) {
+        throw invalid("engine.module", "the WASM module's CID (v0 Qm… or v1 bafy…/bafk…)", "\"" + image + "\": " + e.getMessage());
+      }
+      JsonNode ep = node.get("entrypoint");
+      if (ep == null || ep.isNull()) {
+        entrypoint = List.of("_start");
+      } else {
+        List<String> names = ep.isArray() ? strings(ep, "engine.entrypoint") : List.of(text(node, "entrypoint", true, "engine."));
+        if (names.size() != 1 || names.get(0).isBlank()) {
+          throw invalid("engine.entrypoint", "one exported function name like _start", ep.toString());
+        }
+        entrypoint = names;
+      }
+    } else {
+      only(node, "engine.", "type", "image", "entrypoint", "args", "env");
+      image = text(node, "image", true, "engine.");
+      entrypoint = strings(node.get("entrypoint"), "engine.entrypoint");
+    }
     List<String> args = strings(node.get("args"), "engine.args");
     Map<String, String> env = new LinkedHashMap<>();
     JsonNode envNode = node.get("env");
