@@ -6,9 +6,6 @@ import dev.cod.chain.ChainConnection;
 import dev.cod.chain.HardhatNode;
 import dev.cod.chain.MarketEvent;
 import dev.cod.chain.MarketHistory;
-import dev.cod.node.ipfs.KuboDaemon;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -21,13 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The main job end to end, through the same {@code cod} commands a user types: a devnet with
@@ -38,44 +32,32 @@ import picocli.CommandLine;
 class MainJobIT {
   private static final BigInteger FIL = BigInteger.TEN.pow(18);
   private static final BigInteger MILLI_FIL = BigInteger.TEN.pow(15);
+  private static DevnetHarness harness;
   private static Path hardhatDir;
   private static Devnet devnet;
   private static Path dir;
 
   @BeforeAll
   static void startDevnet(@TempDir Path tmp) {
-    hardhatDir = HardhatNode.findHardhatDir();
-    Path ipfs = KuboDaemon.findBinary().orElseThrow(() -> new AssertionError(
-        "Kubo (ipfs binary) not found: run scripts/setup.sh or set COD_IPFS_BIN"));
-    dir = tmp.resolve("devnet");
-    devnet = Devnet.start(dir, hardhatDir, ipfs, 3);
+    harness = DevnetHarness.start(tmp);
+    hardhatDir = harness.hardhatDir;
+    devnet = harness.devnet;
+    dir = harness.dir;
   }
 
   @AfterAll
   static void stopDevnet() {
-    if (devnet != null) {
-      devnet.close();
+    if (harness != null) {
+      harness.close();
     }
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run cod(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Cod.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("--config", dir.resolve("client.yaml").toString()));
-    all.addAll(List.of(args));
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+  private static DevnetHarness.Run cod(String... args) {
+    return harness.cod(args);
   }
 
   private static String field(String output, String name) {
-    Matcher m = Pattern.compile("^" + name + ": (\\S+)$", Pattern.MULTILINE).matcher(output);
-    assertThat(m.find()).as("'%s:' in output:%n%s", name, output).isTrue();
-    return m.group(1);
+    return DevnetHarness.field(output, name);
   }
 
   private record Outcome(long jobId, String resultCid, Path result) {}
@@ -83,7 +65,7 @@ class MainJobIT {
   /** Adds the CSV, runs the spec (with {@code bidWindow} replaced) through `cod job run --wait`, gets and checks the table. */
   private static Outcome runSeattleJob(String bidWindow, String name) throws Exception {
     Path csv = hardhatDir.resolve("node_modules/vega-datasets/data/seattle-weather.csv");
-    Run added = cod("data", "add", csv.toString());
+    DevnetHarness.Run added = cod("data", "add", csv.toString());
     assertThat(added.exitCode()).as(added.err()).isZero();
     String dataCid = added.out().trim();
 
@@ -91,14 +73,14 @@ class MainJobIT {
     String template = Files.readString(hardhatDir.resolveSibling("examples/seattle-precipitation.yaml"));
     assertThat(template).contains("bidWindow: 0s");
     Files.writeString(spec, template.replace("DATA_CID", dataCid).replace("bidWindow: 0s", "bidWindow: " + bidWindow));
-    Run run = cod("job", "run", spec.toString(), "--wait", "--timeout", "300");
+    DevnetHarness.Run run = cod("job", "run", spec.toString(), "--wait", "--timeout", "300");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     long jobId = Long.parseLong(field(run.out(), "job-id"));
     String resultCid = field(run.out(), "result-cid");
     assertThat(run.out()).contains("FINALIZED");
 
     Path result = dir.resolve("result-" + name);
-    Run got = cod("job", "get", Long.toString(jobId), "-o", result.toString());
+    DevnetHarness.Run got = cod("job", "get", Long.toString(jobId), "-o", result.toString());
     assertThat(got.exitCode()).as(got.err()).isZero();
     assertThat(got.out()).contains(resultCid).contains("verified");
     assertThat(Files.readString(result.resolve("exitCode"))).isEqualTo("0");
@@ -107,7 +89,7 @@ class MainJobIT {
     assertMatchesIndependentComputation(table.subList(1, table.size()), csv);
     assertThat(Files.readString(result.resolve("stdout"))).isEqualTo(String.join("\n", table) + "\n");
 
-    Run described = cod("job", "describe", Long.toString(jobId));
+    DevnetHarness.Run described = cod("job", "describe", Long.toString(jobId));
     assertThat(described.exitCode()).as(described.err()).isZero();
     assertThat(described.out()).contains("result        " + resultCid).contains("total reveal     3 tx");
     return new Outcome(jobId, resultCid, result);

@@ -3,11 +3,7 @@ package dev.cod.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.cod.chain.HardhatNode;
-import dev.cod.node.ipfs.KuboDaemon;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,14 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A WASM job end to end through the {@code cod} commands a user types: the CSV statistics module
@@ -35,44 +28,32 @@ import picocli.CommandLine;
  * gives the same table.
  */
 class WasmJobIT {
+  private static DevnetHarness harness;
   private static Path hardhatDir;
   private static Devnet devnet;
   private static Path dir;
 
   @BeforeAll
   static void startDevnet(@TempDir Path tmp) {
-    hardhatDir = HardhatNode.findHardhatDir();
-    Path ipfs = KuboDaemon.findBinary().orElseThrow(() -> new AssertionError(
-        "Kubo (ipfs binary) not found: run scripts/setup.sh or set COD_IPFS_BIN"));
-    dir = tmp.resolve("devnet");
-    devnet = Devnet.start(dir, hardhatDir, ipfs, 3);
+    harness = DevnetHarness.start(tmp);
+    hardhatDir = harness.hardhatDir;
+    devnet = harness.devnet;
+    dir = harness.dir;
   }
 
   @AfterAll
   static void stopDevnet() {
-    if (devnet != null) {
-      devnet.close();
+    if (harness != null) {
+      harness.close();
     }
   }
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run cod(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Cod.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("--config", dir.resolve("client.yaml").toString()));
-    all.addAll(List.of(args));
-    int code = cl.execute(all.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+  private static DevnetHarness.Run cod(String... args) {
+    return harness.cod(args);
   }
 
   private static String field(String output, String name) {
-    Matcher m = Pattern.compile("^" + name + ": (\\S+)$", Pattern.MULTILINE).matcher(output);
-    assertThat(m.find()).as("'%s:' in output:%n%s", name, output).isTrue();
-    return m.group(1);
+    return DevnetHarness.field(output, name);
   }
 
   /** csv-stats.wasm as the node module's build made it, else built now; an assumption (CI: a failure) without clang. */
@@ -105,7 +86,7 @@ class WasmJobIT {
 
     Map<String, String> cids = new LinkedHashMap<>();
     for (Map.Entry<String, Path> e : Map.of("MODULE_CID", module, "SEATTLE_CID", seattle, "WEATHER_CID", weather).entrySet()) {
-      Run added = cod("data", "add", e.getValue().toString());
+      DevnetHarness.Run added = cod("data", "add", e.getValue().toString());
       assertThat(added.exitCode()).as(added.err()).isZero();
       cids.put(e.getKey(), added.out().trim());
     }
@@ -115,14 +96,14 @@ class WasmJobIT {
     }
     Path spec = Files.writeString(dir.resolve("weather-stats.yaml"), template);
 
-    Run run = cod("job", "run", spec.toString(), "--wait", "--timeout", "300");
+    DevnetHarness.Run run = cod("job", "run", spec.toString(), "--wait", "--timeout", "300");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("FINALIZED");
     long jobId = Long.parseLong(field(run.out(), "job-id"));
     String resultCid = field(run.out(), "result-cid");
 
     Path result = dir.resolve("wasm-result");
-    Run got = cod("job", "get", Long.toString(jobId), "-o", result.toString());
+    DevnetHarness.Run got = cod("job", "get", Long.toString(jobId), "-o", result.toString());
     assertThat(got.exitCode()).as(got.err()).isZero();
     assertThat(got.out()).contains(resultCid).contains("verified");
     assertThat(Files.readString(result.resolve("exitCode"))).isEqualTo("0");
@@ -130,7 +111,7 @@ class WasmJobIT {
     assertThat(Files.readString(result.resolve("stdout"))).isEqualTo(table);
     assertMatchesIndependentComputation(table, Map.of("seattle-weather.csv", seattle, "weather.csv", weather));
 
-    Run described = cod("job", "describe", Long.toString(jobId));
+    DevnetHarness.Run described = cod("job", "describe", Long.toString(jobId));
     assertThat(described.exitCode()).as(described.err()).isZero();
     assertThat(described.out()).contains("result        " + resultCid).contains("total reveal     3 tx");
 
@@ -138,7 +119,7 @@ class WasmJobIT {
     Path local = Files.createDirectories(dir.resolve("local-inputs"));
     Files.copy(seattle, local.resolve("seattle-weather.csv"));
     Files.copy(weather, local.resolve("weather.csv"));
-    Run wasm = cod("wasm", "run", module.toString(), "--input", local.toString(), "-o", dir.resolve("local-result").toString());
+    DevnetHarness.Run wasm = cod("wasm", "run", module.toString(), "--input", local.toString(), "-o", dir.resolve("local-result").toString());
     assertThat(wasm.exitCode()).as(wasm.err()).isZero();
     assertThat(wasm.out()).isEqualTo(table);
     assertThat(wasm.err()).contains("exit-code: 0");
@@ -149,7 +130,7 @@ class WasmJobIT {
   void wasmRunRefusesAModuleImportingAHostFunction() throws Exception {
     Path module = statsModule().getParent().resolveSibling("test/forbidden-import.wasm");
     Assumptions.assumeTrue(Files.isRegularFile(module), "forbidden-import.wasm not built");
-    Run wasm = cod("wasm", "run", module.toString(), "-o", dir.resolve("refused").toString());
+    DevnetHarness.Run wasm = cod("wasm", "run", module.toString(), "-o", dir.resolve("refused").toString());
     assertThat(wasm.exitCode()).isEqualTo(1);
     assertThat(wasm.err()).contains("error [INVALID_INPUT]").contains("env.host_time");
   }

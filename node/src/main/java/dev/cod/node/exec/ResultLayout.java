@@ -286,8 +286,8 @@ public final class ResultLayout {
     }
   }
 
-  /** Deletes a file or a directory tree, never following links. Best effort. */
-  static void deleteTree(Path path) {
+  /** Deletes a file or a directory tree, never following links. Best effort: what cannot be deleted stays. */
+  public static void deleteTree(Path path) {
     try {
       Files.walkFileTree(
           path,

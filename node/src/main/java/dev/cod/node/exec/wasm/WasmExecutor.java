@@ -31,11 +31,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -197,7 +194,7 @@ public final class WasmExecutor implements Executor {
         layout.clear();
         throw e;
       } finally {
-        deleteTree(work);
+        ResultLayout.deleteTree(work);
       }
     } finally {
       if (previousJobId == null) {
@@ -602,27 +599,4 @@ public final class WasmExecutor implements Executor {
     }
   }
 
-  /** Deletes a tree, never following links. Best effort. */
-  private static void deleteTree(Path root) {
-    try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      LOG.debug("could not delete scratch {}: {}", root, e.toString());
-    }
-  }
 }
