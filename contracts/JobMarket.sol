@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 /**
  * @title JobMarket
@@ -34,7 +35,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
  * Deadlines use block.timestamp on purpose: windows are minutes to days, far above the few
  * seconds a block producer can shift a timestamp.
  */
-contract JobMarket is ReentrancyGuardTransient {
+contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     /// @notice Most providers a job may ask for.
     uint8 public constant MAX_REPLICAS = 7;
     /// @notice Most bids a job takes (the bidder ids of a job share one 256-bit word, 24 bits each).
@@ -136,8 +137,27 @@ contract JobMarket is ReentrancyGuardTransient {
     mapping(address => uint64) public minerIdOf;
     /// @notice Withdrawable attoFIL by account (client refunds, failure refunds).
     mapping(address => uint256) public credits;
-    /// @dev The next job id; set at deployment so that posting never pays for a fresh slot.
-    uint256 private _nextJobId = 1;
+    /// @notice Highest {Settings.minStakePerReplica} the owner may set, in attoFIL.
+    uint96 public constant MAX_MIN_STAKE_PER_REPLICA = 1000 ether;
+    /// @notice Highest {Settings.minRevealWindow} the owner may set, in seconds.
+    uint32 public constant MAX_MIN_REVEAL_WINDOW = 1 days;
+
+    /**
+     * @notice Market-wide state in one slot, read by {postJob} together with the job counter.
+     * @param nextJobId the next job id (set at deployment, so posting never pays for a fresh slot)
+     * @param paused while true, no job is posted and no bid placed; commits, reveals, settlement,
+     * refunds and withdrawals go on
+     * @param minStakePerReplica the least stake per replica a job may ask, attoFIL
+     * @param minRevealWindow the shortest reveal window a job may set, seconds
+     */
+    struct Settings {
+        uint64 nextJobId;
+        bool paused;
+        uint96 minStakePerReplica;
+        uint32 minRevealWindow;
+    }
+
+    Settings private _settings;
     /// @notice Number of registered providers; ids run from 1 to providerCount.
     uint24 public providerCount;
 
@@ -213,6 +233,23 @@ contract JobMarket is ReentrancyGuardTransient {
      */
     event JobStateChanged(uint256 indexed jobId, JobState previous, JobState current);
     /**
+     * @notice The owner paused new jobs and bids.
+     * @param by the owner
+     */
+    event MarketPaused(address indexed by);
+    /**
+     * @notice The owner let new jobs and bids in again.
+     * @param by the owner
+     */
+    event MarketUnpaused(address indexed by);
+    /**
+     * @notice The owner changed a market parameter.
+     * @param name the parameter ("minStakePerReplica", "minRevealWindow")
+     * @param previous its value before
+     * @param current its value now
+     */
+    event ParameterChanged(string name, uint256 previous, uint256 current);
+    /**
      * @notice A bid was placed on a job and its stake locked.
      * @param jobId the job
      * @param provider the bidder
@@ -281,6 +318,23 @@ contract JobMarket is ReentrancyGuardTransient {
      */
     event Withdrawn(address indexed account, uint256 amount);
 
+    /// @notice The market is paused (no new jobs or bids), or pausing it again.
+    error JobMarketPaused();
+    /// @notice Unpausing a market that is not paused.
+    error JobMarketNotPaused();
+    /**
+     * @notice A parameter value above its bound.
+     * @param name the parameter
+     * @param value the value asked
+     * @param max its bound
+     */
+    error JobMarketParameterOutOfBounds(string name, uint256 value, uint256 max);
+    /**
+     * @notice The job's stake per replica is below the market's minimum.
+     * @param stakePerReplica the stake asked, attoFIL
+     * @param min the minimum, attoFIL
+     */
+    error JobMarketStakeTooLow(uint256 stakePerReplica, uint256 min);
     /// @notice The caller has not registered as a provider.
     error JobMarketNotRegistered(address account);
     /// @notice The caller registered already.
@@ -349,6 +403,63 @@ contract JobMarket is ReentrancyGuardTransient {
     error JobMarketNothingToWithdraw(address account);
     /// @notice Sending FIL to `to` failed.
     error JobMarketTransferFailed(address to, uint256 amount);
+
+    /// @notice Deploys the market with the deployer as its owner (two-step transfers, {Ownable2Step}).
+    constructor() Ownable(msg.sender) {
+        _settings.nextJobId = 1;
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /// @notice The owner stops new jobs and bids. Commits, reveals, settlement and every refund and withdrawal go on.
+    function pause() external onlyOwner {
+        if (_settings.paused) revert JobMarketPaused();
+        _settings.paused = true;
+        emit MarketPaused(msg.sender);
+    }
+
+    /// @notice The owner lets new jobs and bids in again.
+    function unpause() external onlyOwner {
+        if (!_settings.paused) revert JobMarketNotPaused();
+        _settings.paused = false;
+        emit MarketUnpaused(msg.sender);
+    }
+
+    /**
+     * @notice The owner sets the least stake per replica new jobs must ask (jobs already posted keep theirs).
+     * @param amount attoFIL, at most {MAX_MIN_STAKE_PER_REPLICA}
+     */
+    function setMinStakePerReplica(uint96 amount) external onlyOwner {
+        if (amount > MAX_MIN_STAKE_PER_REPLICA) {
+            revert JobMarketParameterOutOfBounds("minStakePerReplica", amount, MAX_MIN_STAKE_PER_REPLICA);
+        }
+        emit ParameterChanged("minStakePerReplica", _settings.minStakePerReplica, amount);
+        _settings.minStakePerReplica = amount;
+    }
+
+    /**
+     * @notice The owner sets the shortest reveal window new jobs may set (jobs already posted keep theirs).
+     * @param window seconds, at most {MAX_MIN_REVEAL_WINDOW}
+     */
+    function setMinRevealWindow(uint32 window) external onlyOwner {
+        if (window > MAX_MIN_REVEAL_WINDOW) {
+            revert JobMarketParameterOutOfBounds("minRevealWindow", window, MAX_MIN_REVEAL_WINDOW);
+        }
+        emit ParameterChanged("minRevealWindow", _settings.minRevealWindow, window);
+        _settings.minRevealWindow = window;
+    }
+
+    /// @notice Renouncing is refused while paused: it would leave the market paused for ever.
+    function renounceOwnership() public override onlyOwner {
+        if (_settings.paused) revert JobMarketPaused();
+        super.renounceOwnership();
+    }
+
+    /// @notice The market-wide settings (see {Settings}).
+    /// @return the settings
+    function settings() external view returns (Settings memory) {
+        return _settings;
+    }
 
     // ------------------------------------------------------------------ providers
 
@@ -428,8 +539,14 @@ contract JobMarket is ReentrancyGuardTransient {
         uint256 escrow = uint256(maxPrice) * replicas;
         if (msg.value != escrow) revert JobMarketWrongEscrow(escrow, msg.value);
 
-        jobId = _nextJobId;
-        _nextJobId = jobId + 1;
+        Settings memory current = _settings;
+        if (current.paused) revert JobMarketPaused();
+        if (stakePerReplica < current.minStakePerReplica) {
+            revert JobMarketStakeTooLow(stakePerReplica, current.minStakePerReplica);
+        }
+        if (revealWindow < current.minRevealWindow) revert JobMarketInvalidWindow(revealWindow);
+        jobId = current.nextJobId;
+        _settings.nextJobId = uint64(jobId + 1);
         uint32 deadline = uint32(block.timestamp) + (bidWindow == 0 ? executionWindow : bidWindow);
         _jobs[jobId] = Job({
             state: JobState.Open,
@@ -468,6 +585,7 @@ contract JobMarket is ReentrancyGuardTransient {
         Job memory job = _loadJob(jobId);
         if (job.state != JobState.Open) revert JobMarketWrongState(jobId, job.state);
         if (block.timestamp >= job.deadline) revert JobMarketBidWindowClosed(jobId, job.deadline);
+        if (_settings.paused) revert JobMarketPaused();
         Provider memory p = providers[msg.sender];
         if (p.id == 0) revert JobMarketNotRegistered(msg.sender);
         uint256 index = job.bidCount;
@@ -695,7 +813,7 @@ contract JobMarket is ReentrancyGuardTransient {
 
     /// @notice Number of jobs posted; job ids run from 1 to jobCount.
     function jobCount() external view returns (uint256) {
-        return _nextJobId - 1;
+        return _settings.nextJobId - 1;
     }
 
     /**

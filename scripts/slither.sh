@@ -48,7 +48,8 @@ ensure_slither
 check_triage_comments
 
 log "compiling with Hardhat (solc-js)"
-(cd "$HH" && node_modules/.bin/hardhat compile --quiet)
+# a clean build: stale build-info files of earlier compilations would be analysed too
+(cd "$HH" && node_modules/.bin/hardhat clean && node_modules/.bin/hardhat compile --quiet)
 
 # --hardhat-ignore-compile: read the build above. --npx-disable with hardhat's bin on PATH:
 # crytic-compile asks `hardhat console` for the project's paths, without npx's noise.

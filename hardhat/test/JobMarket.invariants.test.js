@@ -1,6 +1,6 @@
 // Property-based invariant test of JobMarket: fast-check draws random sequences of every external
 // call (post on both paths, bid honestly or dissenting, assign, commit, reveal, finalize, cancel,
-// withdraw, stake, withdrawStake, time passing) by many accounts, runs each sequence on a fresh
+// withdraw, stake, withdrawStake, pause/unpause by the owner, time passing) by many accounts, runs each sequence on a fresh
 // snapshot of the chain, and after EVERY step checks:
 //   1. the ledger: the market's balance == Σ credits + Σ provider balances + Σ escrow of live jobs,
 //      and every provider's locked stake is at most its balance;
@@ -42,6 +42,8 @@ const action = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("withdrawStake"), provider: fc.nat(), amount: fc.bigInt({ min: 1n, max: ETH("3") }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("stake"), provider: fc.nat(), amount: fc.bigInt({ min: 1n, max: ETH("2") }) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("time"), seconds: fc.integer({ min: 1, max: 700 }) }) },
+  // the owner (the deployer) pausing and unpausing: new jobs and bids stop, everything else goes on
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("pause"), on: fc.boolean() }) },
 );
 
 describe("JobMarket invariants (fast-check)", function () {
@@ -170,6 +172,9 @@ describe("JobMarket invariants (fast-check)", function () {
         break;
       case "stake":
         await tryTx(market.connect(pick(providers, a.provider)).stake({ value: a.amount }));
+        break;
+      case "pause":
+        await tryTx(a.on ? market.connect(signers[0]).pause() : market.connect(signers[0]).unpause());
         break;
       case "time":
         await network.provider.send("evm_increaseTime", [a.seconds]);

@@ -296,14 +296,16 @@ async function expectSettlement(f, tx, before, expected) {
 
 // ------------------------------------------------------------------ storage
 
+// Slots follow the contract's declaration order after those of its bases: Ownable's `_owner`
+// (slot 0) and Ownable2Step's `_pendingOwner` (slot 1) come first.
 /** Storage slot of `_digests` (see the contract's declaration order; checked by a test). */
-const DIGESTS_SLOT = 9n;
+const DIGESTS_SLOT = 11n;
 /** Storage slot of `_prices`. */
-const PRICES_SLOT = 10n;
+const PRICES_SLOT = 12n;
 /** Storage slot of `_bidders`. */
-const BIDDERS_SLOT = 8n;
+const BIDDERS_SLOT = 10n;
 /** Storage slot of `providerCount`. */
-const PROVIDER_COUNT_SLOT = 5n;
+const PROVIDER_COUNT_SLOT = 7n;
 
 function mappingSlot(key, base) {
   return BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [key, base])));
