@@ -7,10 +7,11 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 /**
  * @title JobMarket
  * @author cod
- * @notice cod's compute-over-data market, laid out for gas: a job in two storage slots, a bid in
- * one slot (its commitment, later its result hash) plus three bytes of a shared per-job word (the
- * bidder's provider id), provider earnings paid into the provider's balance slot, CIDs only in
- * events, slots cleared at settlement, and the last reveal settling the job.
+ * @notice cod's compute-over-data market, laid out for gas: a job in two storage slots that also
+ * hold the 16-bit provider ids of its first three bids (later ones in a side word), a bid's
+ * commitment (later its result hash) in one slot, provider earnings paid into the provider's
+ * balance slot, CIDs only in events, slots cleared at settlement, and the last reveal settling
+ * the job.
  *
  * Two paths:
  * - fast path (bidWindow 0): a provider runs the job first and bids WITH its commitment; the first
@@ -38,14 +39,16 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     /// @notice Most providers a job may ask for.
     uint8 public constant MAX_REPLICAS = 7;
-    /// @notice Most bids a job takes (the bidder ids of a job share one 256-bit word, 24 bits each).
+    /// @notice Most bids a job takes (ids of bids 3.. share one side word, 16 bits each).
     uint8 public constant MAX_BIDS = 10;
     /// @notice Longest bid, execution or reveal window, in seconds (fits the 24-bit windows).
     uint32 public constant MAX_WINDOW = 30 days;
     /// @notice Longest CID accepted, in bytes (binary CID form).
     uint256 public constant MAX_CID_LENGTH = 128;
-    /// @notice Most providers that can register (24-bit provider ids).
-    uint24 public constant MAX_PROVIDERS = type(uint24).max;
+    /// @notice Most providers that can register (16-bit provider ids).
+    uint16 public constant MAX_PROVIDERS = type(uint16).max;
+    /// @notice attoFIL per nanoFIL: the job slot keeps the stake per replica in whole nanoFIL.
+    uint256 public constant NANO_FIL = 1e9;
 
     /// @notice States of a job. Finalized, Failed and Cancelled are terminal.
     enum JobState {
@@ -69,10 +72,15 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     struct Provider {
         uint96 balance;
         uint96 locked;
-        uint24 id;
+        uint16 id;
     }
 
-    /// @dev One storage slot: everything bid, commit and reveal read or write.
+    /**
+     * @dev One storage slot: everything bid, commit and reveal read or write, with the provider ids
+     * of the first two bids (bid 2's is in {Terms}, later ones in a side word): a 3-replica job
+     * never pays for a bidder slot of its own. The stake per replica is kept in whole nanoFIL;
+     * the reveal count is the popcount of `revealedMask`.
+     */
     struct Job {
         JobState state;
         bool auction;
@@ -80,19 +88,21 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         uint8 quorum;
         uint8 bidCount;
         uint8 commitCount;
-        uint8 revealCount;
         uint32 deadline;
         uint16 assignedMask;
         uint16 revealedMask;
         uint24 executionWindow;
         uint24 revealWindow;
-        uint88 stake;
+        uint64 stakeNano;
+        uint16 bidder0;
+        uint16 bidder1;
     }
 
-    /// @dev The second slot: read at settlement, cancel and auction bids.
+    /// @dev The second slot: read at settlement, cancel, auction bids and the third bid.
     struct Terms {
         address client;
-        uint96 maxPrice;
+        uint80 maxPrice;
+        uint16 bidder2;
     }
 
     /**
@@ -132,7 +142,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     /// @notice Provider records by account.
     mapping(address => Provider) public providers;
     /// @notice The account of each provider id.
-    mapping(uint24 => address) public providerAccount;
+    mapping(uint16 => address) public providerAccount;
     /// @notice The Filecoin miner actor ID each provider registered with.
     mapping(address => uint64) public minerIdOf;
     /// @notice Withdrawable attoFIL by account (client refunds, failure refunds).
@@ -159,11 +169,11 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
 
     Settings private _settings;
     /// @notice Number of registered providers; ids run from 1 to providerCount.
-    uint24 public providerCount;
+    uint16 public providerCount;
 
     mapping(uint256 => Job) private _jobs;
     mapping(uint256 => Terms) private _terms;
-    /// @dev jobId => bidder provider ids, 24 bits per bid index.
+    /// @dev jobId => provider ids of bids 3 and later, 16 bits each (bid i at bits 16 * (i - 3)).
     mapping(uint256 => uint256) private _bidders;
     /// @dev jobId => bid index => commitment, then keccak256(resultCid) once revealed.
     mapping(uint256 => mapping(uint256 => bytes32)) private _digests;
@@ -176,7 +186,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
      * @param minerId its Filecoin miner actor ID (the N of fN)
      * @param providerId its id in jobs (from 1)
      */
-    event ProviderRegistered(address indexed provider, uint64 indexed minerId, uint24 providerId);
+    event ProviderRegistered(address indexed provider, uint64 indexed minerId, uint16 providerId);
     /**
      * @notice A provider added `amount` attoFIL to its balance.
      * @param provider the provider's account
@@ -338,7 +348,12 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     /// @notice The caller has not registered as a provider.
     error JobMarketNotRegistered(address account);
     /// @notice The caller registered already.
-    error JobMarketAlreadyRegistered(address account, uint24 providerId);
+    error JobMarketAlreadyRegistered(address account, uint16 providerId);
+    /**
+     * @notice A stake per replica that is not a whole number of nanoFIL (the job slot keeps it in nanoFIL).
+     * @param amount the amount asked, attoFIL
+     */
+    error JobMarketNotWholeNanoFil(uint256 amount);
     /// @notice Every provider id is taken.
     error JobMarketTooManyProviders();
     /// @notice An amount was zero where it must not be.
@@ -470,9 +485,9 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     function register(uint64 minerId) external {
         Provider storage p = providers[msg.sender];
         if (p.id != 0) revert JobMarketAlreadyRegistered(msg.sender, p.id);
-        uint24 count = providerCount;
+        uint16 count = providerCount;
         if (count == MAX_PROVIDERS) revert JobMarketTooManyProviders();
-        uint24 id = count + 1;
+        uint16 id = count + 1;
         providerCount = id;
         p.id = id;
         providerAccount[id] = msg.sender;
@@ -508,6 +523,8 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
 
     // ------------------------------------------------------------------ jobs
 
+    // (long on purpose: validation of every argument, then one write per slot)
+    // solhint-disable function-max-lines
     /**
      * @notice Posts a job; the value sent must be the escrow `replicas * maxPrice` attoFIL.
      * @param specCid binary CID of the job spec (JSON on IPFS); kept in the event only
@@ -536,6 +553,8 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         if (bidWindow > MAX_WINDOW) revert JobMarketInvalidWindow(bidWindow);
         if (executionWindow == 0 || executionWindow > MAX_WINDOW) revert JobMarketInvalidWindow(executionWindow);
         if (revealWindow == 0 || revealWindow > MAX_WINDOW) revert JobMarketInvalidWindow(revealWindow);
+        if (maxPrice > type(uint80).max) revert JobMarketAmountTooLarge(maxPrice, type(uint80).max);
+        if (stakePerReplica % NANO_FIL != 0) revert JobMarketNotWholeNanoFil(stakePerReplica);
         uint256 escrow = uint256(maxPrice) * replicas;
         if (msg.value != escrow) revert JobMarketWrongEscrow(escrow, msg.value);
 
@@ -555,22 +574,26 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
             quorum: quorum,
             bidCount: 0,
             commitCount: 0,
-            revealCount: 0,
             deadline: deadline,
             assignedMask: 0,
             revealedMask: 0,
             executionWindow: uint24(executionWindow),
             revealWindow: uint24(revealWindow),
-            stake: stakePerReplica
+            stakeNano: uint64(stakePerReplica / NANO_FIL),
+            bidder0: 0,
+            bidder1: 0
         });
-        _terms[jobId] = Terms({client: msg.sender, maxPrice: maxPrice});
+        _terms[jobId] = Terms({client: msg.sender, maxPrice: uint80(maxPrice), bidder2: 0});
         emit JobPosted(
             jobId, msg.sender, specCid, replicas, quorum, maxPrice, stakePerReplica, bidWindow, executionWindow,
             revealWindow, deadline
         );
         emit JobStateChanged(jobId, JobState.None, JobState.Open);
     }
+    // solhint-enable function-max-lines
 
+    // (long on purpose: validation of every argument, then one write per slot)
+    // solhint-disable function-max-lines
     /**
      * @notice Bids on an open job and locks its stake per replica.
      * Fast path: `price` must be 0 (the job pays maxPrice) and `commitment` is the provider's
@@ -591,7 +614,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         uint256 index = job.bidCount;
         if (job.auction) {
             if (commitment != bytes32(0)) revert JobMarketWrongPath(jobId, true);
-            uint96 maxPrice = _terms[jobId].maxPrice;
+            uint256 maxPrice = _terms[jobId].maxPrice;
             if (price > maxPrice) revert JobMarketPriceTooHigh(price, maxPrice);
             if (index >= MAX_BIDS) revert JobMarketTooManyBids(jobId);
             _prices[jobId][index] = price;
@@ -599,15 +622,27 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
             if (price != 0) revert JobMarketWrongPath(jobId, false);
             if (commitment == bytes32(0) && job.replicas > 1) revert JobMarketEmptyCommitment();
         }
-        uint256 bidders = _bidders[jobId];
         for (uint256 i = 0; i < index; ++i) {
-            if (uint24(bidders >> (24 * i)) == p.id) revert JobMarketAlreadyBid(jobId, msg.sender);
+            // slither-disable-next-line incorrect-equality -- provider ids, not a balance or a time
+            if (_bidderId(jobId, job, i) == p.id) revert JobMarketAlreadyBid(jobId, msg.sender);
         }
+        uint256 stakeAtto = uint256(job.stakeNano) * NANO_FIL;
         uint256 free = p.balance - p.locked;
-        if (job.stake > free) revert JobMarketInsufficientFreeStake(msg.sender, job.stake, free);
+        if (stakeAtto > free) revert JobMarketInsufficientFreeStake(msg.sender, stakeAtto, free);
 
-        providers[msg.sender].locked = p.locked + job.stake;
-        _bidders[jobId] = bidders | (uint256(p.id) << (24 * index));
+        providers[msg.sender].locked = p.locked + uint96(stakeAtto);
+        // slither-disable-next-line incorrect-equality -- a bid index picking where the id is kept
+        if (index == 0) {
+            job.bidder0 = p.id;
+            // slither-disable-next-line incorrect-equality -- a bid index picking where the id is kept
+        } else if (index == 1) {
+            job.bidder1 = p.id;
+            // slither-disable-next-line incorrect-equality -- a bid index picking where the id is kept
+        } else if (index == 2) {
+            _terms[jobId].bidder2 = p.id;
+        } else {
+            _bidders[jobId] |= uint256(p.id) << (16 * (index - 3));
+        }
         job.bidCount = uint8(index + 1);
         emit BidPlaced(jobId, msg.sender, uint8(index), price, dealId, commitment);
         if (!job.auction) {
@@ -623,6 +658,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         }
         _jobs[jobId] = job;
     }
+    // solhint-enable function-max-lines
 
     /**
      * @notice After an auction's bid window, assigns the `replicas` cheapest bids (ties: the earlier
@@ -635,16 +671,19 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         if (job.state != JobState.Open) revert JobMarketWrongState(jobId, job.state);
         if (!job.auction || block.timestamp < job.deadline) revert JobMarketBidWindowOpen(jobId, job.deadline);
         uint256 n = job.bidCount;
-        uint256 bidders = _bidders[jobId];
+        uint256 stakeAtto = uint256(job.stakeNano) * NANO_FIL;
         if (n < job.replicas) {
             for (uint256 i = 0; i < n; ++i) {
-                _unlock(jobId, providerAccount[uint24(bidders >> (24 * i))], job.stake);
+                _unlock(jobId, providerAccount[_bidderId(jobId, job, i)], stakeAtto);
                 delete _prices[jobId][i];
             }
             _credit(_terms[jobId].client, jobId, uint256(_terms[jobId].maxPrice) * job.replicas);
+            // failed: no bid is live any more (getBids shows none)
+            job.bidder0 = 0;
+            job.bidder1 = 0;
             _transition(jobId, job, JobState.Failed);
             _jobs[jobId] = job;
-            delete _bidders[jobId];
+            if (n > 3) delete _bidders[jobId];
             return;
         }
         // slither-disable-next-line uninitialized-local -- zeroed memory array; entries 0..n-1 are set below
@@ -663,11 +702,11 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         }
         uint32 commitDeadline = uint32(block.timestamp) + job.executionWindow;
         for (uint256 i = 0; i < n; ++i) {
-            address provider = providerAccount[uint24(bidders >> (24 * i))];
+            address provider = providerAccount[_bidderId(jobId, job, i)];
             if (mask & (1 << i) != 0) {
                 emit ProviderAssigned(jobId, provider, uint8(i), commitDeadline);
             } else {
-                _unlock(jobId, provider, job.stake);
+                _unlock(jobId, provider, stakeAtto);
                 delete _prices[jobId][i];
             }
         }
@@ -690,13 +729,16 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         // On the fast path a bid means the provider already ran the job: no cancel then (an unfilled
         // job settles or fails at its commit deadline instead).
         if (!job.auction && job.bidCount != 0) revert JobMarketHasBids(jobId, job.bidCount);
-        uint256 bidders = _bidders[jobId];
+        uint256 stakeAtto = uint256(job.stakeNano) * NANO_FIL;
         for (uint256 i = 0; i < job.bidCount; ++i) {
-            _unlock(jobId, providerAccount[uint24(bidders >> (24 * i))], job.stake);
+            _unlock(jobId, providerAccount[_bidderId(jobId, job, i)], stakeAtto);
             delete _digests[jobId][i];
             delete _prices[jobId][i];
         }
-        delete _bidders[jobId];
+        if (job.bidCount > 3) delete _bidders[jobId];
+        // cancelled: no bid is live any more (getBids shows none)
+        job.bidder0 = 0;
+        job.bidder1 = 0;
         _credit(terms.client, jobId, uint256(terms.maxPrice) * job.replicas);
         _transition(jobId, job, JobState.Cancelled);
         _jobs[jobId] = job;
@@ -769,10 +811,10 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         }
         bytes32 resultHash = keccak256(resultCid);
         job.revealedMask |= uint16(1 << index);
-        ++job.revealCount;
+
         emit ResultRevealed(jobId, msg.sender, resultCid);
         // slither-disable-next-line incorrect-equality -- +1 per committed index, once each: reaches commitCount
-        if (job.revealCount == job.commitCount) {
+        if (_popcount(job.revealedMask) == job.commitCount) {
             _settle(jobId, job, index, resultHash);
         } else {
             _digests[jobId][index] = resultHash;
@@ -848,14 +890,14 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
             quorum: job.quorum,
             bidCount: job.bidCount,
             commitCount: job.commitCount,
-            revealCount: job.revealCount,
+            revealCount: uint8(_popcount(job.revealedMask)),
             deadline: job.deadline,
             assignedMask: job.assignedMask,
             revealedMask: job.revealedMask,
             executionWindow: job.executionWindow,
             revealWindow: job.revealWindow,
             maxPrice: terms.maxPrice,
-            stake: job.stake
+            stake: uint88(uint256(job.stakeNano) * NANO_FIL)
         });
     }
 
@@ -866,13 +908,13 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
      */
     function getBids(uint256 jobId) external view returns (BidView[] memory bids) {
         Job memory job = _loadJob(jobId);
-        uint256 bidders = _bidders[jobId];
-        if (bidders == 0) return new BidView[](0);
+        // slither-disable-next-line incorrect-equality -- no first bidder id: no live bid (settlement clears it)
+        if (job.bidder0 == 0) return new BidView[](0);
         bids = new BidView[](job.bidCount);
         uint96 maxPrice = _terms[jobId].maxPrice;
         for (uint256 i = 0; i < job.bidCount; ++i) {
             bids[i] = BidView({
-                provider: providerAccount[uint24(bidders >> (24 * i))],
+                provider: providerAccount[_bidderId(jobId, job, i)],
                 price: job.auction ? uint96(_prices[jobId][i]) : maxPrice,
                 assigned: job.assignedMask & (1 << i) != 0,
                 revealed: job.revealedMask & (1 << i) != 0,
@@ -883,6 +925,14 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
 
     // ------------------------------------------------------------------ internals
 
+    /// @dev The provider id of bid `i`: bids 0 and 1 in the job slot, bid 2 in the terms slot, later bids in a side word.
+    function _bidderId(uint256 jobId, Job memory job, uint256 i) private view returns (uint16) {
+        if (i == 0) return job.bidder0;
+        if (i == 1) return job.bidder1;
+        if (i == 2) return _terms[jobId].bidder2;
+        return uint16(_bidders[jobId] >> (16 * (i - 3)));
+    }
+
     function _loadJob(uint256 jobId) private view returns (Job memory job) {
         job = _jobs[jobId];
         // slither-disable-next-line incorrect-equality -- state enum, not a balance or time
@@ -892,7 +942,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     function _checkAssigned(uint256 jobId, Job memory job, uint8 index) private view {
         // slither-disable-next-line incorrect-equality -- a bit of the assigned mask
         if (index >= job.bidCount || job.assignedMask & (1 << index) == 0) revert JobMarketNotAssigned(jobId, msg.sender);
-        uint24 id = uint24(_bidders[jobId] >> (24 * uint256(index)));
+        uint16 id = _bidderId(jobId, job, index);
         if (providers[msg.sender].id != id) revert JobMarketNotAssigned(jobId, msg.sender);
     }
 
@@ -902,8 +952,8 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         job.state = next;
     }
 
-    function _unlock(uint256 jobId, address provider, uint88 amount) private {
-        providers[provider].locked -= amount;
+    function _unlock(uint256 jobId, address provider, uint256 amount) private {
+        providers[provider].locked -= uint96(amount);
         emit StakeUnlocked(jobId, provider, amount);
     }
 
@@ -941,8 +991,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
             }
         }
         Terms memory terms = _terms[jobId];
-        uint256 bidders = _bidders[jobId];
-        uint88 stakePerReplica = job.stake;
+        uint256 stakePerReplica = uint256(job.stakeNano) * NANO_FIL;
         uint256 assigned = _popcount(job.assignedMask);
         uint256 slashed = 0;
         uint256 paid = 0;
@@ -954,7 +1003,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         for (uint256 i = 0; i < n; ++i) {
             // slither-disable-next-line incorrect-equality -- a bit of the assigned mask
             if (job.assignedMask & (1 << i) == 0) continue;
-            uint24 bidderId = uint24(bidders >> (24 * i));
+            uint16 bidderId = i == 0 ? job.bidder0 : i == 1 ? job.bidder1 : i == 2 ? terms.bidder2 : _bidderId(jobId, job, i);
             // the settling revealer is this bidder only if its id says so: a bidder may bind its
             // commitment to another account, which can then reveal in its place
             // slither-disable-next-line incorrect-equality -- a bid index and a provider id, not a balance or time
@@ -966,7 +1015,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
             if (agreeing != 0 && revealed && hashes[i] == winner) {
                 uint256 price = job.auction ? _prices[jobId][i] : terms.maxPrice;
                 Provider storage p = providers[provider];
-                p.locked -= stakePerReplica;
+                p.locked -= uint96(stakePerReplica);
                 p.balance += uint96(price + share);
                 paid += price;
             } else if (revealed || (agreeing == 0 && !revealsOpened && committed)) {
@@ -985,7 +1034,10 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
             if (i != ownIndex) delete _digests[jobId][i];
             if (job.auction) delete _prices[jobId][i];
         }
-        delete _bidders[jobId];
+        if (n > 3) delete _bidders[jobId];
+        // settled: no bid is live any more (getBids shows none); the job keeps its terms for the record
+        job.bidder0 = 0;
+        job.bidder1 = 0;
         uint256 escrow = uint256(terms.maxPrice) * job.replicas;
         if (agreeing != 0) {
             uint256 refund = escrow - paid + (slashed - share * agreeing);
@@ -998,10 +1050,10 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         }
     }
 
-    function _slash(uint256 jobId, address provider, uint88 amount, SlashReason reason) private {
+    function _slash(uint256 jobId, address provider, uint256 amount, SlashReason reason) private {
         Provider storage p = providers[provider];
-        p.locked -= amount;
-        p.balance -= amount;
+        p.locked -= uint96(amount);
+        p.balance -= uint96(amount);
         emit ProviderSlashed(jobId, provider, amount, reason);
     }
 

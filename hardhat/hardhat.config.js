@@ -35,7 +35,7 @@ module.exports = {
       // and avoids "stack too deep" in settlement.
       "contracts/JobMarket.sol": {
         version: SOLC_VERSION,
-        settings: { optimizer: { enabled: true, runs: 10000 }, viaIR: true, evmVersion: "cancun" },
+        settings: { optimizer: { enabled: true, runs: 2000 }, viaIR: true, evmVersion: "cancun" },
       },
     },
   },

@@ -14,6 +14,7 @@ const {
   UINT96_MAX,
   MAX_PRICE,
   STAKE,
+  NANO,
   DEPOSIT,
   BID_WINDOW,
   EXECUTION_WINDOW,
@@ -252,10 +253,14 @@ describe("JobMarket: admin", function () {
         minStakePerReplica: STAKE,
         minRevealWindow: 0n,
       });
-      // the market itself is unaffected, and the minimum set before stays in force
-      await expect(postTx(market, client, { stake: STAKE - 1n }))
+      // the market itself is unaffected, and the minimum set before stays in force (one nanoFIL
+      // below it is too low; one attoFIL below it is not whole nanoFIL)
+      await expect(postTx(market, client, { stake: STAKE - NANO }))
         .to.be.revertedWithCustomError(market, "JobMarketStakeTooLow")
-        .withArgs(STAKE - 1n, STAKE);
+        .withArgs(STAKE - NANO, STAKE);
+      await expect(postTx(market, client, { stake: STAKE - 1n }))
+        .to.be.revertedWithCustomError(market, "JobMarketNotWholeNanoFil")
+        .withArgs(STAKE - 1n);
       const { jobId } = await postJob(market, client);
       for (const p of [p1, p2, p3]) await fastBid(market, jobId, p, RESULT);
       for (const [i, p] of [p1, p2, p3].entries()) await revealBy(market, jobId, p, i, RESULT);
@@ -467,7 +472,8 @@ describe("JobMarket: admin", function () {
           [winners[1], MAX_PRICE],
         ],
         slashed: [[winners[2], Slash.NoReveal]],
-        // the silent provider's price and the odd attoFIL of its stake go back to the client
+        // the silent provider's price and what of its stake the two winners' shares leave (none:
+        // a stake of whole nanoFIL halves exactly) go back to the client
         credits: [[client, MAX_PRICE + STAKE - 2n * share]],
         accepted: [RESULT, 2, share],
       });
@@ -698,37 +704,55 @@ describe("JobMarket: admin", function () {
       const { market, deployer, client } = await load(stakedProvidersFixture);
       await market.connect(deployer).setMinStakePerReplica(STAKE);
       for (const bidWindow of [0, BID_WINDOW]) {
-        for (const stake of [STAKE - 1n, 0n]) {
+        // one nanoFIL (the least step a stake can take) below the minimum, and nothing
+        for (const stake of [STAKE - NANO, NANO, 0n]) {
           await expect(postTx(market, client, { stake, bidWindow }))
             .to.be.revertedWithCustomError(market, "JobMarketStakeTooLow")
             .withArgs(stake, STAKE);
         }
+        // below the minimum and not whole nanoFIL: the nanoFIL check comes first
+        await expect(postTx(market, client, { stake: STAKE - 1n, bidWindow }))
+          .to.be.revertedWithCustomError(market, "JobMarketNotWholeNanoFil")
+          .withArgs(STAKE - 1n);
       }
       expect(await market.jobCount()).to.equal(0n);
       await expect(postTx(market, client)).to.emit(market, "JobPosted");
       await expect(postTx(market, client, { bidWindow: BID_WINDOW })).to.emit(market, "JobPosted");
-      await expect(postTx(market, client, { stake: STAKE + 1n })).to.emit(market, "JobPosted");
+      await expect(postTx(market, client, { stake: STAKE + NANO })).to.emit(market, "JobPosted");
+      // above the minimum but not whole nanoFIL is still refused
+      await expect(postTx(market, client, { stake: STAKE + 1n }))
+        .to.be.revertedWithCustomError(market, "JobMarketNotWholeNanoFil")
+        .withArgs(STAKE + 1n);
       expect((await market.getJob(1n)).stake).to.equal(STAKE);
+      expect((await market.getJob(3n)).stake).to.equal(STAKE + NANO);
       expect(await market.jobCount()).to.equal(3n);
     });
 
-    it("with the minimum stake at its maximum, a job asking exactly 1000 FIL per replica is posted, one attoFIL less is not", async function () {
+    it("with the minimum stake at its maximum, a job asking exactly 1000 FIL per replica is posted, one nanoFIL less is not (one attoFIL less is not whole nanoFIL)", async function () {
       const { market, deployer, client } = await load(deployFixture);
       await market.connect(deployer).setMinStakePerReplica(MAX_MIN_STAKE);
-      await expect(postTx(market, client, { stake: MAX_MIN_STAKE - 1n }))
+      await expect(postTx(market, client, { stake: MAX_MIN_STAKE - NANO }))
         .to.be.revertedWithCustomError(market, "JobMarketStakeTooLow")
-        .withArgs(MAX_MIN_STAKE - 1n, MAX_MIN_STAKE);
+        .withArgs(MAX_MIN_STAKE - NANO, MAX_MIN_STAKE);
+      await expect(postTx(market, client, { stake: MAX_MIN_STAKE - 1n }))
+        .to.be.revertedWithCustomError(market, "JobMarketNotWholeNanoFil")
+        .withArgs(MAX_MIN_STAKE - 1n);
       await expect(postTx(market, client, { stake: MAX_MIN_STAKE })).to.emit(market, "JobPosted");
+      expect((await market.getJob(1n)).stake).to.equal(MAX_MIN_STAKE);
     });
 
     it("setting the minimum stake back to 0 lets any stake in again", async function () {
       const { market, deployer, client } = await load(deployFixture);
       await market.connect(deployer).setMinStakePerReplica(STAKE);
-      await expect(postTx(market, client, { stake: 1n }))
-        .to.be.revertedWithCustomError(market, "JobMarketStakeTooLow")
-        .withArgs(1n, STAKE);
+      for (const stake of [NANO, 0n]) {
+        await expect(postTx(market, client, { stake }))
+          .to.be.revertedWithCustomError(market, "JobMarketStakeTooLow")
+          .withArgs(stake, STAKE);
+      }
       await market.connect(deployer).setMinStakePerReplica(0n);
       await expect(postTx(market, client, { stake: 0n })).to.emit(market, "JobPosted");
+      await expect(postTx(market, client, { stake: NANO })).to.emit(market, "JobPosted");
+      expect([(await market.getJob(1n)).stake, (await market.getJob(2n)).stake]).to.deep.equal([0n, NANO]);
     });
 
     it("postJob with a reveal window below the minimum reverts InvalidWindow(window); at the minimum it is accepted", async function () {
@@ -773,11 +797,11 @@ describe("JobMarket: admin", function () {
       } = f;
       const fast = (await postJob(market, client)).jobId;
       const owner = market.connect(deployer);
-      await owner.setMinStakePerReplica(STAKE + 1n);
+      await owner.setMinStakePerReplica(STAKE + NANO);
       await owner.setMinRevealWindow(2n * BigInt(REVEAL_WINDOW));
       await expect(postTx(market, client))
         .to.be.revertedWithCustomError(market, "JobMarketStakeTooLow")
-        .withArgs(STAKE, STAKE + 1n);
+        .withArgs(STAKE, STAKE + NANO);
 
       // fast path: bids lock the job's own stake, reveals close at its own reveal window
       const commitDeadline = BigInt((await market.getJob(fast)).deadline);
@@ -804,7 +828,7 @@ describe("JobMarket: admin", function () {
         .withArgs(fast, ethers.keccak256(RESULT), 2, STAKE / 2n);
       expect((await market.getJob(fast)).state).to.equal(State.Finalized);
       // a new job must meet the new minimums
-      await expect(postTx(market, client, { stake: STAKE + 1n, revealWindow: 2 * REVEAL_WINDOW }))
+      await expect(postTx(market, client, { stake: STAKE + NANO, revealWindow: 2 * REVEAL_WINDOW }))
         .to.emit(market, "JobPosted")
         .withArgs(
           2n,
@@ -813,7 +837,7 @@ describe("JobMarket: admin", function () {
           3,
           2,
           MAX_PRICE,
-          STAKE + 1n,
+          STAKE + NANO,
           0,
           EXECUTION_WINDOW,
           2 * REVEAL_WINDOW,

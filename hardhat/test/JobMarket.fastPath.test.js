@@ -135,7 +135,7 @@ describe("JobMarket: fast path", function () {
 
     it("reverts InsufficientFreeStake once other bids lock the provider's balance", async function () {
       const { market, client, providers: [p1] } = await load(stakedProvidersFixture);
-      // DEPOSIT = 5 FIL covers four stakes of 1 FIL + 1 attoFIL, not five
+      // DEPOSIT = 5 FIL covers four stakes of 1 FIL + 1 nanoFIL, not five
       for (let i = 0; i < 4; i++) {
         const { jobId } = await postJob(market, client);
         await fastBid(market, jobId, p1, RESULT);

@@ -4,7 +4,8 @@
 // snapshot of the chain, and after EVERY step checks:
 //   1. the ledger: the market's balance == Σ credits + Σ provider balances + Σ escrow of live jobs,
 //      and every provider's locked stake is at most its balance;
-//   2. no job leaves a terminal state (Finalized, Failed, Cancelled);
+//   2. no job leaves a terminal state (Finalized, Failed, Cancelled), and a job that reaches one
+//      keeps no bids (getBids is empty, however many bids it took);
 //   3. honest providers in a quorum are always paid: when a job settles and at least `quorum`
 //      assigned providers revealed the honest result, it is Finalized with that result and each of
 //      them was paid its price (plus its share) into its balance and had its stake unlocked.
@@ -17,7 +18,7 @@ const RUNS = Number(process.env.INVARIANT_RUNS || 100);
 const STEPS = Number(process.env.INVARIANT_STEPS || 30);
 const ETH = ethers.parseEther;
 const MAX_PRICE = ETH("1");
-const STAKE = ETH("1") + 1n;
+const STAKE = ETH("1") + 1_000_000_000n;
 const HONEST = ethers.concat(["0x01551220", ethers.sha256(ethers.toUtf8Bytes("honest"))]);
 const DISSENT = ethers.concat(["0x01551220", ethers.sha256(ethers.toUtf8Bytes("dissent"))]);
 const SPEC = ethers.concat(["0x01551220", ethers.sha256(ethers.toUtf8Bytes("spec"))]);
@@ -232,6 +233,8 @@ describe("JobMarket invariants (fast-check)", function () {
       const previous = seenState.get(job.id);
       if (previous !== undefined && TERMINAL.has(previous)) {
         expect(state, `job ${job.id} left terminal state ${previous}`).to.equal(previous);
+      } else if (TERMINAL.has(state)) {
+        expect(await market.getBids(job.id), `bids of job ${job.id}, terminal (${state})`).to.deep.equal([]);
       }
       seenState.set(job.id, state);
       if (LIVE.has(state)) owed += MAX_PRICE * BigInt(job.replicas);

@@ -9,8 +9,12 @@ const {
   State,
   UINT96_MAX,
   UINT88_MAX,
+  UINT80_MAX,
+  NANO,
+  MAX_STAKE,
   MAX_PRICE,
   STAKE,
+  DEPOSIT,
   BID_WINDOW,
   EXECUTION_WINDOW,
   REVEAL_WINDOW,
@@ -19,12 +23,16 @@ const {
   MAX_BIDS,
   SPEC_CID,
   RESULT,
+  auctionBid,
+  commitTo,
+  revealBy,
   jobTerms,
   postTx,
   postJob,
   deployFixture,
   stakedProvidersFixture,
   eventsIn,
+  expectProvider,
 } = require("./helpers/jobMarket");
 
 const UINT32_MAX = (1n << 32n) - 1n;
@@ -40,6 +48,7 @@ describe("JobMarket: postJob", function () {
     expect(await market.MAX_BIDS()).to.equal(BigInt(MAX_BIDS));
     expect(await market.MAX_WINDOW()).to.equal(BigInt(MAX_WINDOW));
     expect(await market.MAX_CID_LENGTH()).to.equal(128n);
+    expect(await market.NANO_FIL()).to.equal(NANO);
     expect(await market.jobCount()).to.equal(0n);
   });
 
@@ -184,49 +193,142 @@ describe("JobMarket: postJob", function () {
       expect([job.maxPrice, job.stake]).to.deep.equal([0n, 0n]);
     });
 
-    it("accepts maxPrice = uint96 max with replicas 1 when that value is sent", async function () {
+    it("reverts AmountTooLarge(maxPrice, uint80 max) for a maxPrice above uint80 (the terms slot keeps 80 bits), on both paths", async function () {
       const { market, client } = await load(deployFixture);
-      await setBalance(client.address, UINT96_MAX * 3n);
-      await expect(postTx(market, client, { replicas: 1, quorum: 1, maxPrice: UINT96_MAX })).to.changeEtherBalances(
-        [client, market],
-        [-UINT96_MAX, UINT96_MAX],
-      );
-      expect((await market.getJob(1n)).maxPrice).to.equal(UINT96_MAX);
-      await expect(postTx(market, client, { replicas: 1, quorum: 1, maxPrice: UINT96_MAX, value: UINT96_MAX - 1n }))
-        .to.be.revertedWithCustomError(market, "JobMarketWrongEscrow")
-        .withArgs(UINT96_MAX, UINT96_MAX - 1n);
+      await setBalance(client.address, UINT96_MAX * 8n);
+      for (const bidWindow of [0, BID_WINDOW]) {
+        for (const maxPrice of [UINT80_MAX + 1n, 1n << 88n, UINT96_MAX]) {
+          await expect(postTx(market, client, { replicas: 1, quorum: 1, maxPrice, bidWindow }))
+            .to.be.revertedWithCustomError(market, "JobMarketAmountTooLarge")
+            .withArgs(maxPrice, UINT80_MAX);
+        }
+        // checked before the escrow: the bound is named even when the value sent is wrong
+        await expect(postTx(market, client, { maxPrice: UINT80_MAX + 1n, value: 0n, bidWindow }))
+          .to.be.revertedWithCustomError(market, "JobMarketAmountTooLarge")
+          .withArgs(UINT80_MAX + 1n, UINT80_MAX);
+      }
+      expect(await market.jobCount()).to.equal(0n);
     });
 
-    it("computes the escrow in 256 bits: MAX_REPLICAS × uint96 max is accepted when sent", async function () {
+    it("accepts maxPrice = uint80 max with replicas 1 when that value is sent", async function () {
       const { market, client } = await load(deployFixture);
-      const escrow = UINT96_MAX * BigInt(MAX_REPLICAS); // above uint96: must not wrap
+      await setBalance(client.address, UINT80_MAX * 3n);
+      await expect(postTx(market, client, { replicas: 1, quorum: 1, maxPrice: UINT80_MAX })).to.changeEtherBalances(
+        [client, market],
+        [-UINT80_MAX, UINT80_MAX],
+      );
+      expect((await market.getJob(1n)).maxPrice).to.equal(UINT80_MAX);
+      await expect(postTx(market, client, { replicas: 1, quorum: 1, maxPrice: UINT80_MAX, value: UINT80_MAX - 1n }))
+        .to.be.revertedWithCustomError(market, "JobMarketWrongEscrow")
+        .withArgs(UINT80_MAX, UINT80_MAX - 1n);
+    });
+
+    it("computes the escrow in 256 bits: MAX_REPLICAS × uint80 max is accepted when sent", async function () {
+      const { market, client } = await load(deployFixture);
+      const escrow = UINT80_MAX * BigInt(MAX_REPLICAS); // above uint80: must not wrap
+      expect(escrow > UINT80_MAX).to.equal(true);
       await setBalance(client.address, escrow * 2n);
       await expect(
-        postTx(market, client, { replicas: MAX_REPLICAS, quorum: 4, maxPrice: UINT96_MAX, value: escrow & UINT96_MAX }),
+        postTx(market, client, { replicas: MAX_REPLICAS, quorum: 4, maxPrice: UINT80_MAX, value: escrow & UINT80_MAX }),
       )
         .to.be.revertedWithCustomError(market, "JobMarketWrongEscrow")
-        .withArgs(escrow, escrow & UINT96_MAX);
-      const post = postTx(market, client, { replicas: MAX_REPLICAS, quorum: 4, maxPrice: UINT96_MAX });
+        .withArgs(escrow, escrow & UINT80_MAX);
+      const post = postTx(market, client, { replicas: MAX_REPLICAS, quorum: 4, maxPrice: UINT80_MAX });
       await expect(post).to.changeEtherBalance(market, escrow);
+      const job = await market.getJob(1n);
+      expect(job.maxPrice * job.replicas).to.equal(escrow);
     });
 
-    it("pays a maxPrice of uint96 max into a provider's empty balance, which withdraws it", async function () {
+    it("pays a maxPrice of uint80 max into a provider's empty balance, which withdraws it", async function () {
       const { market, client, outsider } = await load(deployFixture);
-      await setBalance(client.address, UINT96_MAX * 3n);
+      await setBalance(client.address, UINT80_MAX * 3n);
       await market.connect(outsider).register(1);
-      const { jobId } = await postJob(market, client, { replicas: 1, quorum: 1, maxPrice: UINT96_MAX, stake: 0n });
+      const { jobId } = await postJob(market, client, { replicas: 1, quorum: 1, maxPrice: UINT80_MAX, stake: 0n });
+      expect((await market.getBids(jobId)).length).to.equal(0);
       await market.connect(outsider).bid(jobId, 0, 0, ethers.ZeroHash);
+      expect((await market.getBids(jobId))[0].price).to.equal(UINT80_MAX);
       await expect(market.connect(outsider).reveal(jobId, 0, RESULT, ethers.ZeroHash))
         .to.emit(market, "ResultAccepted")
         .withArgs(jobId, ethers.keccak256(RESULT), 1, 0);
-      expect((await market.providers(outsider.address)).balance).to.equal(UINT96_MAX);
-      await expect(market.connect(outsider).withdrawStake(UINT96_MAX)).to.changeEtherBalance(outsider, UINT96_MAX);
+      expect((await market.providers(outsider.address)).balance).to.equal(UINT80_MAX);
+      await expect(market.connect(outsider).withdrawStake(UINT80_MAX)).to.changeEtherBalance(outsider, UINT80_MAX);
     });
 
-    it("accepts a stake per replica of uint88 max", async function () {
+    it("an auction with maxPrice uint80 max takes a bid of exactly that (PriceTooHigh one attoFIL above) and pays it", async function () {
+      const { market, client, providers: [p1] } = await load(stakedProvidersFixture);
+      await setBalance(client.address, UINT80_MAX * 3n);
+      const { jobId } = await postJob(market, client, {
+        replicas: 1,
+        quorum: 1,
+        maxPrice: UINT80_MAX,
+        bidWindow: BID_WINDOW,
+      });
+      for (const price of [UINT80_MAX + 1n, UINT96_MAX]) {
+        await expect(auctionBid(market, jobId, p1, price))
+          .to.be.revertedWithCustomError(market, "JobMarketPriceTooHigh")
+          .withArgs(price, UINT80_MAX);
+      }
+      await auctionBid(market, jobId, p1, UINT80_MAX);
+      expect((await market.getBids(jobId))[0].price).to.equal(UINT80_MAX);
+      await time.increaseTo((await market.getJob(jobId)).deadline);
+      await market.assign(jobId);
+      await commitTo(market, jobId, p1, 0, RESULT);
+      const tx = revealBy(market, jobId, p1, 0, RESULT);
+      await expect(tx).to.emit(market, "ResultAccepted").withArgs(jobId, ethers.keccak256(RESULT), 1, 0);
+      await expect(tx).not.to.emit(market, "Credited");
+      expect((await market.providers(p1.address)).balance).to.equal(DEPOSIT + UINT80_MAX);
+    });
+
+    it("reverts NotWholeNanoFil(stake) for a stake per replica that is not a whole number of nanoFIL, on both paths", async function () {
       const { market, client } = await load(deployFixture);
-      const { jobId } = await postJob(market, client, { stake: UINT88_MAX });
-      expect((await market.getJob(jobId)).stake).to.equal(UINT88_MAX);
+      for (const bidWindow of [0, BID_WINDOW]) {
+        for (const stake of [1n, NANO - 1n, NANO + 1n, STAKE - 1n, STAKE + 1n, STAKE + NANO / 2n, UINT88_MAX]) {
+          await expect(postTx(market, client, { stake, bidWindow }))
+            .to.be.revertedWithCustomError(market, "JobMarketNotWholeNanoFil")
+            .withArgs(stake);
+        }
+      }
+      expect(await market.jobCount()).to.equal(0n);
+    });
+
+    it("accepts a stake of exactly whole nanoFIL (1 nanoFIL, STAKE, 0) and keeps it to the attoFIL", async function () {
+      const { market, client } = await load(deployFixture);
+      for (const bidWindow of [0, BID_WINDOW]) {
+        for (const stake of [NANO, STAKE, 0n, 7n * NANO]) {
+          const { jobId, tx } = await postJob(market, client, { stake, bidWindow });
+          const terms = [3, 2, MAX_PRICE, stake, bidWindow, EXECUTION_WINDOW, REVEAL_WINDOW];
+          await expect(tx)
+            .to.emit(market, "JobPosted")
+            .withArgs(jobId, client.address, SPEC_CID, ...terms, anyValue);
+          expect((await market.getJob(jobId)).stake).to.equal(stake);
+        }
+      }
+    });
+
+    it("accepts the largest stake per replica of whole nanoFIL within uint88, which a bid locks and a cancel unlocks to the attoFIL", async function () {
+      const { market, client, providers: [p1] } = await load(deployFixture);
+      expect(MAX_STAKE % NANO).to.equal(0n);
+      expect(UINT88_MAX - MAX_STAKE < NANO).to.equal(true);
+      const { jobId } = await postJob(market, client, {
+        replicas: 1,
+        quorum: 1,
+        stake: MAX_STAKE,
+        bidWindow: BID_WINDOW,
+      });
+      expect((await market.getJob(jobId)).stake).to.equal(MAX_STAKE);
+      await market.connect(p1).register(1);
+      await setBalance(p1.address, MAX_STAKE + ethers.parseEther("10"));
+      await market.connect(p1).stake({ value: MAX_STAKE - 1n });
+      await expect(auctionBid(market, jobId, p1, 1n))
+        .to.be.revertedWithCustomError(market, "JobMarketInsufficientFreeStake")
+        .withArgs(p1.address, MAX_STAKE, MAX_STAKE - 1n);
+      await market.connect(p1).stake({ value: 1n });
+      await auctionBid(market, jobId, p1, 1n);
+      await expectProvider(market, p1, { balance: MAX_STAKE, locked: MAX_STAKE });
+      await expect(market.connect(client).cancel(jobId))
+        .to.emit(market, "StakeUnlocked")
+        .withArgs(jobId, p1.address, MAX_STAKE);
+      await expectProvider(market, p1, { balance: MAX_STAKE, locked: 0n });
     });
   });
 
@@ -286,11 +388,17 @@ describe("JobMarket: postJob", function () {
     it("numbers jobs from 1 across clients, each with its own terms", async function () {
       const { market, client, client2 } = await load(deployFixture);
       await postJob(market, client);
-      await postJob(market, client2, { replicas: 1, quorum: 1, maxPrice: 7n, stake: 3n, bidWindow: 5 });
+      await postJob(market, client2, { replicas: 1, quorum: 1, maxPrice: 7n, stake: 3n * NANO, bidWindow: 5 });
       expect(await market.jobCount()).to.equal(2n);
       const [a, b] = [await market.getJob(1n), await market.getJob(2n)];
       expect([a.client, a.replicas, a.maxPrice, a.auction]).to.deep.equal([client.address, 3n, MAX_PRICE, false]);
-      expect([b.client, b.replicas, b.maxPrice, b.stake, b.auction]).to.deep.equal([client2.address, 1n, 7n, 3n, true]);
+      expect([b.client, b.replicas, b.maxPrice, b.stake, b.auction]).to.deep.equal([
+        client2.address,
+        1n,
+        7n,
+        3n * NANO,
+        true,
+      ]);
     });
 
     it("returns the new id from postJob", async function () {

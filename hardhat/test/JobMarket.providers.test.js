@@ -2,14 +2,20 @@ const { setBalance } = require("@nomicfoundation/hardhat-network-helpers");
 const {
   ethers,
   expect,
+  time,
   it,
   load,
+  State,
   UINT96_MAX,
   DEPOSIT,
   STAKE,
   MAX_PRICE,
+  MAX_PROVIDERS,
+  ETH,
   RESULT,
   fastBid,
+  auctionBid,
+  commitTo,
   revealBy,
   postJob,
   deployFixture,
@@ -17,10 +23,19 @@ const {
   fastJobFixture,
   fastFilledFixture,
   expectProvider,
+  bidStorage,
   PROVIDER_COUNT_SLOT,
 } = require("./helpers/jobMarket");
 
-const MAX_PROVIDERS = (1n << 24n) - 1n;
+/** Overwrites providerCount (a uint16 alone in its slot, checked before each write). */
+async function forgeProviderCount(market, count) {
+  await ethers.provider.send("hardhat_setStorageAt", [
+    await market.getAddress(),
+    ethers.toQuantity(PROVIDER_COUNT_SLOT),
+    ethers.toBeHex(count, 32),
+  ]);
+  expect(await market.providerCount()).to.equal(count);
+}
 
 describe("JobMarket: providers", function () {
   describe("register", function () {
@@ -59,35 +74,69 @@ describe("JobMarket: providers", function () {
       expect(await market.providerCount()).to.equal(2n);
     });
 
-    it("reverts TooManyProviders once MAX_PROVIDERS (2^24 − 1) ids are taken", async function () {
+    it("reverts TooManyProviders once MAX_PROVIDERS (2^16 − 1 = 65535) ids are taken", async function () {
       const { market, providers: [p1] } = await load(deployFixture);
       expect(await market.MAX_PROVIDERS()).to.equal(MAX_PROVIDERS);
+      expect(MAX_PROVIDERS).to.equal(65535n);
       await market.connect(p1).register(1);
       const address = await market.getAddress();
       // providerCount lives alone in its slot: check the layout before writing to it
       expect(BigInt(await ethers.provider.getStorage(address, PROVIDER_COUNT_SLOT))).to.equal(1n);
-      await ethers.provider.send("hardhat_setStorageAt", [
-        address,
-        ethers.toQuantity(PROVIDER_COUNT_SLOT),
-        ethers.toBeHex(MAX_PROVIDERS - 1n, 32),
-      ]);
-      expect(await market.providerCount()).to.equal(MAX_PROVIDERS - 1n);
+      await forgeProviderCount(market, MAX_PROVIDERS - 1n);
       const signers = await ethers.getSigners();
       const [last, extra] = [signers[15], signers[16]]; // not among the fixture's providers
       await expect(market.connect(last).register(5))
         .to.emit(market, "ProviderRegistered")
         .withArgs(last.address, 5, MAX_PROVIDERS);
       expect(await market.providerAccount(MAX_PROVIDERS)).to.equal(last.address);
+      expect((await market.providers(last.address)).id).to.equal(MAX_PROVIDERS);
+      // the count is in the slot's low 16 bits and nothing else is: no wrap to id 0
+      expect(BigInt(await ethers.provider.getStorage(address, PROVIDER_COUNT_SLOT))).to.equal(MAX_PROVIDERS);
       await expect(market.connect(extra).register(6)).to.be.revertedWithCustomError(
         market,
         "JobMarketTooManyProviders",
       );
+      expect(await market.providerCount()).to.equal(MAX_PROVIDERS);
+      expect((await market.providers(extra.address)).id).to.equal(0n);
+      // a registered provider is refused as already registered, before the count is looked at
+      await expect(market.connect(last).register(7))
+        .to.be.revertedWithCustomError(market, "JobMarketAlreadyRegistered")
+        .withArgs(last.address, MAX_PROVIDERS);
       // the count was forged: put it back so that the ledger check walks the real providers only
-      await ethers.provider.send("hardhat_setStorageAt", [
-        address,
-        ethers.toQuantity(PROVIDER_COUNT_SLOT),
-        ethers.toBeHex(1n, 32),
-      ]);
+      await forgeProviderCount(market, 1n);
+    });
+
+    it("the highest provider ids keep all 16 bits in every place a bid's id is kept (job slot, terms slot, side word)", async function () {
+      const { market, client, providers } = await load(deployFixture);
+      const ps = providers.slice(0, 5);
+      await forgeProviderCount(market, MAX_PROVIDERS - BigInt(ps.length));
+      for (const p of ps) {
+        await market.connect(p).register(1);
+        await market.connect(p).stake({ value: DEPOSIT });
+      }
+      const ids = ps.map((_, i) => MAX_PROVIDERS - BigInt(ps.length - 1 - i)); // 65531 .. 65535
+      for (const [i, p] of ps.entries()) expect((await market.providers(p.address)).id).to.equal(ids[i]);
+      const { jobId } = await postJob(market, client, { bidWindow: 600 });
+      const prices = [ETH("0.9"), ETH("0.8"), ETH("0.3"), ETH("0.2"), ETH("0.1")];
+      for (const [i, p] of ps.entries()) await auctionBid(market, jobId, p, prices[i]);
+      const words = await bidStorage(market, jobId);
+      expect(words.bidderIds).to.deep.equal(ids);
+      expect(words.bidders).to.equal(ids[3] | (ids[4] << 16n));
+      expect((await market.getBids(jobId)).map((b) => b.provider)).to.deep.equal(ps.map((p) => p.address));
+      for (const p of ps) {
+        await expect(auctionBid(market, jobId, p, 1n))
+          .to.be.revertedWithCustomError(market, "JobMarketAlreadyBid")
+          .withArgs(jobId, p.address);
+      }
+      await time.increaseTo((await market.getJob(jobId)).deadline);
+      await market.assign(jobId); // the cheapest: indexes 2, 3, 4
+      for (const i of [2, 3, 4]) await commitTo(market, jobId, ps[i], i, RESULT);
+      for (const i of [2, 3, 4]) await revealBy(market, jobId, ps[i], i, RESULT);
+      expect((await market.getJob(jobId)).state).to.equal(State.Finalized);
+      for (const i of [2, 3, 4]) await expectProvider(market, ps[i], { balance: DEPOSIT + prices[i], locked: 0n });
+      for (const i of [0, 1]) await expectProvider(market, ps[i], { balance: DEPOSIT, locked: 0n });
+      // the forged count: back to the providers the ledger check can walk (the fixture's signers are checked anyway)
+      await forgeProviderCount(market, 0n);
     });
   });
 

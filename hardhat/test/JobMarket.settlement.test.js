@@ -9,6 +9,10 @@ const {
   ETH,
   MAX_PRICE,
   STAKE,
+  NANO,
+  DEPOSIT,
+  BID_WINDOW,
+  EXECUTION_WINDOW,
   REVEAL_WINDOW,
   MAX_BIDS,
   RESULT,
@@ -32,10 +36,17 @@ const {
   providerSnapshot,
   expectSettlement,
   bidStorage,
+  sideBidderId,
+  JOB_LAYOUT,
+  TERMS_LAYOUT,
 } = require("./helpers/jobMarket");
 
 const ESCROW = 3n * MAX_PRICE;
-/** Each winner's share of one slashed stake when two providers win (the odd attoFIL goes to the client). */
+/**
+ * Each winner's share of one slashed stake when two providers win. A stake in whole nanoFIL is
+ * even, so it halves exactly: ODD, the remainder the client gets, is 0 here (checked below); the
+ * rounding cases are three winners sharing one or two stakes.
+ */
 const HALF_STAKE = STAKE / 2n;
 const ODD = STAKE - 2n * HALF_STAKE;
 
@@ -57,7 +68,8 @@ async function revealAll(f, entries) {
  */
 async function expectSlotsCleared(market, jobId, kept = {}) {
   const words = await bidStorage(market, jobId);
-  expect(words.bidders, "bidders word").to.equal(0n);
+  expect([words.job.bidder0, words.job.bidder1], "bidder ids in the job slot").to.deep.equal([0n, 0n]);
+  expect(words.bidders, "side word of bidder ids").to.equal(0n);
   const digests = Array(MAX_BIDS).fill(0n);
   for (const [index, value] of Object.entries(kept)) digests[Number(index)] = BigInt(value);
   expect(words.digests, "digest slots").to.deep.equal(digests);
@@ -66,7 +78,33 @@ async function expectSlotsCleared(market, jobId, kept = {}) {
 
 describe("JobMarket: settlement", function () {
   describe("a dissenter", function () {
-    it("fast path: is slashed (Dissent); the two winners share its stake, the odd attoFIL goes to the client", async function () {
+    it("fast path: is slashed (Dissent); the three winners share its stake, the odd attoFIL go to the client", async function () {
+      const f = await load(stakedProvidersFixture);
+      const { jobId } = await postJob(f.market, f.client, { replicas: 4, quorum: 3 });
+      const g = { ...f, jobId };
+      const [p1, p2, p3, p4] = f.providers;
+      await fill(g, [RESULT, RESULT, OTHER_RESULT, RESULT]);
+      await revealBy(f.market, jobId, p3, 2, OTHER_RESULT);
+      await revealBy(f.market, jobId, p1, 0, RESULT);
+      await revealBy(f.market, jobId, p4, 3, RESULT);
+      const before = await providerSnapshot(f.market, [p1, p2, p3, p4]);
+      const tx = revealBy(f.market, jobId, p2, 1, RESULT);
+      // a stake of whole nanoFIL does not split in three: the client gets the remainder
+      const share = STAKE / 3n;
+      const odd = STAKE - 3n * share;
+      expect(odd).to.equal(2n);
+      await expectSettlement(g, tx, before, {
+        from: State.Revealing,
+        to: State.Finalized,
+        paid: [[p1, MAX_PRICE], [p2, MAX_PRICE], [p4, MAX_PRICE]],
+        slashed: [[p3, Slash.Dissent]],
+        credits: [[f.client, MAX_PRICE + odd]],
+        accepted: [RESULT, 3, share],
+      });
+      expect(await f.market.credits(f.client.address)).to.equal(MAX_PRICE + 2n);
+    });
+
+    it("fast path: two winners share the dissenter's stake exactly (a stake of whole nanoFIL is even)", async function () {
       const f = await load(fastJobFixture);
       const [p1, p2, p3] = f.providers;
       await fill(f, [RESULT, RESULT, OTHER_RESULT]);
@@ -82,7 +120,7 @@ describe("JobMarket: settlement", function () {
         credits: [[f.client, ESCROW - 2n * MAX_PRICE + ODD]],
         accepted: [RESULT, 2, HALF_STAKE],
       });
-      expect(ODD).to.equal(1n);
+      expect([HALF_STAKE, ODD]).to.deep.equal([ETH("0.5") + NANO / 2n, 0n]);
     });
 
     it("auction: is slashed; winners get their own price plus half its stake", async function () {
@@ -129,6 +167,7 @@ describe("JobMarket: settlement", function () {
       const before = await providerSnapshot(f.market, ps);
       const tx = await revealAll(g, results.map((cid, i) => [ps[i], i, cid]));
       const share = (2n * STAKE) / 3n;
+      expect(2n * STAKE - 3n * share, "the odd attoFIL of two stakes shared by three").to.equal(1n);
       await expectSettlement(g, tx, before, {
         from: State.Revealing,
         to: State.Finalized,
@@ -601,16 +640,86 @@ describe("JobMarket: settlement", function () {
   });
 
   describe("bid slots after settlement", function () {
-    it("the slots are in the declared layout while the job is live", async function () {
-      const f = await load(fastJobFixture);
-      await fill(f, [RESULT]);
+    it("the declared job and terms layouts fill their slot exactly, field after field", async function () {
+      for (const [name, layout] of [["Job", JOB_LAYOUT], ["Terms", TERMS_LAYOUT]]) {
+        let next = 0;
+        for (const [field, offset, bytes] of layout) {
+          expect(offset, `${name}.${field} follows the field before it`).to.equal(next);
+          next = offset + bytes;
+        }
+        expect(next, `${name} fills one 32-byte slot`).to.equal(32);
+      }
+    });
+
+    it("the slots are in the declared layout while the job is live: every job and terms field, bidders 0–2 in the slots, later ones in the side word", async function () {
+      const f = await load(auctionJobFixture);
+      const { market, jobId, client } = f;
+      const ps = f.providers.slice(0, 5);
+      const prices = [ETH("0.9"), ETH("0.5"), ETH("0.8"), ETH("0.4"), ETH("0.3")];
+      for (const [i, p] of ps.entries()) await auctionBid(market, jobId, p, prices[i]);
+      await time.increaseTo(f.bidDeadline);
+      await market.assign(jobId); // the cheapest: indexes 1, 3, 4
+      for (const i of [1, 3, 4]) await commitTo(market, jobId, ps[i], i, RESULT);
+      await revealBy(market, jobId, ps[3], 3, RESULT);
+      // every field of the job slot is set now, and each must read back as getJob shows it
+      const job = await market.getJob(jobId);
+      const words = await bidStorage(market, jobId);
+      expect(Object.values(words.job).every((v) => v !== 0n), "every job field set").to.equal(true);
+      expect(words.job).to.deep.equal({
+        state: job.state,
+        auction: 1n,
+        replicas: job.replicas,
+        quorum: job.quorum,
+        bidCount: job.bidCount,
+        commitCount: job.commitCount,
+        deadline: job.deadline,
+        assignedMask: job.assignedMask,
+        revealedMask: job.revealedMask,
+        executionWindow: job.executionWindow,
+        revealWindow: job.revealWindow,
+        stakeNano: job.stake / NANO,
+        bidder0: 1n,
+        bidder1: 2n,
+      });
+      const counts = [job.state, job.bidCount, job.commitCount, job.revealCount, job.assignedMask, job.revealedMask];
+      expect(counts).to.deep.equal([State.Revealing, 5n, 3n, 1n, 0b11010n, 0b01000n]);
+      expect(words.job.stakeNano * NANO).to.equal(STAKE);
+      expect([job.executionWindow, job.revealWindow]).to.deep.equal([BigInt(EXECUTION_WINDOW), BigInt(REVEAL_WINDOW)]);
+      expect(words.terms).to.deep.equal({ client: BigInt(client.address), maxPrice: MAX_PRICE, bidder2: 3n });
+      expect(ethers.getAddress(ethers.toBeHex(words.terms.client, 20))).to.equal(job.client);
+      expect(words.terms.maxPrice).to.equal(job.maxPrice);
+      // bids 3 and 4 in the side word, 16 bits each from bit 0
+      expect(words.bidders).to.equal(4n | (5n << 16n));
+      expect([sideBidderId(words.bidders, 3), sideBidderId(words.bidders, 4)]).to.deep.equal([4n, 5n]);
+      expect(words.bidderIds).to.deep.equal([1n, 2n, 3n, 4n, 5n]);
+      const bids = await market.getBids(jobId);
+      for (const [i, b] of bids.entries()) {
+        expect(await market.providerAccount(words.bidderIds[i]), `bidder of bid ${i}`).to.equal(b.provider);
+        expect((await market.providers(b.provider)).id, `id of bid ${i}`).to.equal(words.bidderIds[i]);
+        expect(ethers.toBeHex(words.digests[i], 32), `digest of bid ${i}`).to.equal(b.digest);
+        expect(words.prices[i], `price of bid ${i}`).to.equal(b.price);
+      }
+      // the losers' prices were cleared at assignment, the winners' are kept
+      expect(words.prices.slice(0, 5)).to.deep.equal([0n, prices[1], 0n, prices[3], prices[4]]);
+      expect(bids[3].digest).to.equal(ethers.keccak256(RESULT)); // revealed: the result hash
+    });
+
+    it("a filled 3-replica job keeps its bidders in the job and terms slots and never writes the side word", async function () {
+      const f = await load(fastFilledFixture);
       const words = await bidStorage(f.market, f.jobId);
-      const [bid] = await f.market.getBids(f.jobId);
-      expect(words.bidders).to.equal(1n); // provider id 1 at index 0
-      expect(ethers.toBeHex(words.digests[0], 32)).to.equal(bid.digest);
-      const a = await load(auctionBidsFixture);
-      const prices = await bidStorage(a.market, a.jobId);
-      expect(prices.prices.slice(0, 4)).to.deep.equal((await a.market.getBids(a.jobId)).map((b) => b.price));
+      expect([words.job.bidder0, words.job.bidder1, words.terms.bidder2]).to.deep.equal([1n, 2n, 3n]);
+      expect(words.bidders).to.equal(0n);
+      expect(words.job).to.include({ state: State.Revealing, auction: 0n, bidCount: 3n, commitCount: 3n });
+      expect(words.job.stakeNano).to.equal(STAKE / NANO);
+      const bids = await f.market.getBids(f.jobId);
+      expect(bids.map((b) => b.provider)).to.deep.equal(f.winners.map((p) => p.address));
+      for (const [i, b] of bids.entries()) expect(ethers.toBeHex(words.digests[i], 32)).to.equal(b.digest);
+      // settled: the job slot's bidders are cleared, bidder2 stays in the terms with client and maxPrice
+      await revealAll(f, f.winners.map((p, i) => [p, i, RESULT]));
+      const after = await bidStorage(f.market, f.jobId);
+      expect([after.job.bidder0, after.job.bidder1, after.bidders]).to.deep.equal([0n, 0n, 0n]);
+      expect(after.terms).to.deep.equal({ client: BigInt(f.client.address), maxPrice: MAX_PRICE, bidder2: 3n });
+      expect(after.job).to.include({ state: State.Finalized, bidCount: 3n, revealedMask: 7n });
     });
 
     // Settlement skips clearing the settling reveal's own digest slot, which still holds that
@@ -667,6 +776,207 @@ describe("JobMarket: settlement", function () {
       const f = await load(noVerificationFixture);
       await f.market.connect(f.providers[0]).reveal(f.jobId, 0, RESULT, ethers.ZeroHash);
       await expectSlotsCleared(f.market, f.jobId);
+    });
+  });
+
+  describe("bids past the third: the side word", function () {
+    it("auction with five bids: bids 3 and 4 go to the side word, duplicates are found in every slot, winners there commit, reveal, are paid; settlement clears it", async function () {
+      const f = await load(auctionJobFixture);
+      const { market, jobId, client } = f;
+      const ps = f.providers.slice(0, 5);
+      const prices = [ETH("0.9"), ETH("0.5"), ETH("0.8"), ETH("0.4"), ETH("0.3")];
+      for (const [i, p] of ps.entries()) {
+        await expect(auctionBid(market, jobId, p, prices[i]))
+          .to.emit(market, "BidPlaced")
+          .withArgs(jobId, p.address, i, prices[i], 0, ethers.ZeroHash);
+      }
+      const ids = [];
+      for (const p of ps) ids.push((await market.providers(p.address)).id);
+      const words = await bidStorage(market, jobId);
+      expect([words.job.bidder0, words.job.bidder1, words.terms.bidder2]).to.deep.equal(ids.slice(0, 3));
+      expect(words.bidders).to.equal(ids[3] | (ids[4] << 16n));
+      // a second bid by any bidder is refused, wherever its id is kept (job slot, terms slot, side word)
+      for (const p of ps) {
+        await expect(auctionBid(market, jobId, p, 1n))
+          .to.be.revertedWithCustomError(market, "JobMarketAlreadyBid")
+          .withArgs(jobId, p.address);
+      }
+      const bids = await market.getBids(jobId);
+      expect(bids.map((b) => [b.provider, b.price])).to.deep.equal(ps.map((p, i) => [p.address, prices[i]]));
+      await expectProvider(market, ps[4], { balance: DEPOSIT, locked: STAKE });
+
+      await time.increaseTo(f.bidDeadline);
+      const assignTx = market.assign(jobId);
+      const commitDeadline = BigInt(await time.latest()) + 1n + BigInt(EXECUTION_WINDOW);
+      expect(await eventsIn(market, assignTx, "ProviderAssigned")).to.deep.equal(
+        [1, 3, 4].map((i) => [jobId, ps[i].address, BigInt(i), commitDeadline]),
+      );
+      expect(await eventsIn(market, assignTx, "StakeUnlocked")).to.deep.equal([
+        [jobId, ps[0].address, STAKE],
+        [jobId, ps[2].address, STAKE],
+      ]);
+      // commit checks the caller against the id kept for its index: in the side word for 3 and 4
+      for (const [caller, index] of [[ps[3], 4], [ps[4], 3], [ps[2], 3], [ps[0], 0], [ps[2], 2]]) {
+        await expect(market.connect(caller).commit(jobId, index, ethers.id("c")), `${caller.address} at ${index}`)
+          .to.be.revertedWithCustomError(market, "JobMarketNotAssigned")
+          .withArgs(jobId, caller.address);
+      }
+      await commitTo(market, jobId, ps[1], 1, RESULT);
+      await commitTo(market, jobId, ps[3], 3, RESULT);
+      await commitTo(market, jobId, ps[4], 4, OTHER_RESULT);
+      await revealBy(market, jobId, ps[4], 4, OTHER_RESULT);
+      await revealBy(market, jobId, ps[1], 1, RESULT);
+      const settling = (await market.getBids(jobId))[3].digest;
+      const before = await providerSnapshot(market, ps);
+      const tx = revealBy(market, jobId, ps[3], 3, RESULT); // the settling reveal, at a side-word index
+      await expectSettlement(f, tx, before, {
+        from: State.Revealing,
+        to: State.Finalized,
+        paid: [[ps[1], prices[1]], [ps[3], prices[3]]],
+        slashed: [[ps[4], Slash.Dissent]],
+        credits: [[client, ESCROW - prices[1] - prices[3] + ODD]],
+        accepted: [RESULT, 2, HALF_STAKE],
+      });
+      await expectSlotsCleared(market, jobId, { 3: settling });
+      // the terms slot keeps client, maxPrice and bidder2 for the record
+      expect((await bidStorage(market, jobId)).terms).to.deep.equal({
+        client: BigInt(client.address),
+        maxPrice: MAX_PRICE,
+        bidder2: ids[2],
+      });
+    });
+
+    it("fast path with five replicas: the fourth bid's duplicate is found in the side word, the fifth opens the reveals, settlement pays and slashes side-word bidders and clears it", async function () {
+      const f = await load(stakedProvidersFixture);
+      const { market, client } = f;
+      const { jobId } = await postJob(market, client, { replicas: 5, quorum: 3 });
+      const g = { ...f, jobId };
+      const ps = f.providers.slice(0, 5);
+      const results = [RESULT, OTHER_RESULT, RESULT, RESULT, OTHER_RESULT];
+      for (let i = 0; i < 4; i++) await fastBid(market, jobId, ps[i], results[i]);
+      expect((await bidStorage(market, jobId)).bidders).to.equal(4n); // bid 3's provider id, at bit 0
+      // the fourth bid's provider bidding again: only the side word names it
+      await expect(fastBid(market, jobId, ps[3], RESULT))
+        .to.be.revertedWithCustomError(market, "JobMarketAlreadyBid")
+        .withArgs(jobId, ps[3].address);
+      for (const p of ps.slice(0, 3)) {
+        await expect(fastBid(market, jobId, p, RESULT))
+          .to.be.revertedWithCustomError(market, "JobMarketAlreadyBid")
+          .withArgs(jobId, p.address);
+      }
+      expect((await market.getJob(jobId)).bidCount).to.equal(4n);
+      const tx5 = fastBid(market, jobId, ps[4], results[4]);
+      await expect(tx5).to.emit(market, "BidPlaced").withArgs(jobId, ps[4].address, 4, 0, 0, (c) => c !== ethers.ZeroHash);
+      expect(await eventsIn(market, tx5, "JobStateChanged")).to.deep.equal([[jobId, State.Open, State.Revealing]]);
+      const words = await bidStorage(market, jobId);
+      expect(words.bidders).to.equal(4n | (5n << 16n));
+      expect(words.bidderIds).to.deep.equal([1n, 2n, 3n, 4n, 5n]);
+      expect((await market.getBids(jobId)).map((b) => b.provider)).to.deep.equal(ps.map((p) => p.address));
+      const job = await market.getJob(jobId);
+      expect([job.bidCount, job.commitCount, job.assignedMask]).to.deep.equal([5n, 5n, 0b11111n]);
+
+      for (const i of [0, 1, 2, 3]) await revealBy(market, jobId, ps[i], i, results[i]);
+      expect((await market.getJob(jobId)).revealCount).to.equal(4n);
+      const settling = (await market.getBids(jobId))[4].digest;
+      const before = await providerSnapshot(market, ps);
+      const tx = revealBy(market, jobId, ps[4], 4, results[4]); // the settling reveal: a side-word dissenter
+      const share = (2n * STAKE) / 3n;
+      await expectSettlement(g, tx, before, {
+        from: State.Revealing,
+        to: State.Finalized,
+        paid: [0, 2, 3].map((i) => [ps[i], MAX_PRICE]),
+        slashed: [[ps[1], Slash.Dissent], [ps[4], Slash.Dissent]],
+        credits: [[client, 2n * MAX_PRICE + 1n]], // two stakes shared by three leave 1 attoFIL
+        accepted: [RESULT, 3, share],
+      });
+      expect(2n * STAKE - 3n * share).to.equal(1n);
+      await expectSlotsCleared(market, jobId, { 4: settling });
+    });
+
+    it("fast path with five replicas settled by finalize: a silent side-word bidder is slashed (NoReveal) and every slot is cleared", async function () {
+      const f = await load(stakedProvidersFixture);
+      const { market, client } = f;
+      const { jobId } = await postJob(market, client, { replicas: 5, quorum: 3 });
+      const g = { ...f, jobId };
+      const ps = f.providers.slice(0, 5);
+      for (const p of ps) await fastBid(market, jobId, p, RESULT);
+      for (const i of [0, 1, 2, 4]) await revealBy(market, jobId, ps[i], i, RESULT);
+      await time.increaseTo((await market.getJob(jobId)).deadline);
+      const before = await providerSnapshot(market, ps);
+      const share = STAKE / 4n;
+      await expectSettlement(g, market.finalize(jobId), before, {
+        from: State.Revealing,
+        to: State.Finalized,
+        paid: [0, 1, 2, 4].map((i) => [ps[i], MAX_PRICE]),
+        slashed: [[ps[3], Slash.NoReveal]],
+        credits: [[client, MAX_PRICE + (STAKE - 4n * share)]],
+        accepted: [RESULT, 4, share],
+      });
+      await expectSlotsCleared(market, jobId);
+    });
+
+    it("auction with MAX_BIDS bids: the winners at indexes 7–9 (side word, bits 64–111) commit, reveal and are paid; every slot is cleared", async function () {
+      const f = await load(auctionJobFixture);
+      const { market, jobId, client } = f;
+      const ps = f.providers.slice(0, MAX_BIDS);
+      const prices = ps.map((_, i) => MAX_PRICE - BigInt(i) * ETH("0.01"));
+      for (const [i, p] of ps.entries()) await auctionBid(market, jobId, p, prices[i]);
+      const words = await bidStorage(market, jobId);
+      expect(words.bidderIds).to.deep.equal(ps.map((_, i) => BigInt(i + 1)));
+      expect(words.bidders >> 112n, "nothing above bid 9").to.equal(0n);
+      await time.increaseTo(f.bidDeadline);
+      await market.assign(jobId);
+      expect((await market.getJob(jobId)).assignedMask).to.equal(0b1110000000n);
+      for (const i of [7, 8, 9]) await commitTo(market, jobId, ps[i], i, RESULT);
+      for (const i of [7, 8]) await revealBy(market, jobId, ps[i], i, RESULT);
+      const before = await providerSnapshot(market, ps);
+      const tx = revealBy(market, jobId, ps[9], 9, RESULT);
+      const paid = [7, 8, 9].map((i) => [ps[i], prices[i]]);
+      await expectSettlement(f, tx, before, {
+        from: State.Revealing,
+        to: State.Finalized,
+        paid,
+        credits: [[client, ESCROW - prices[7] - prices[8] - prices[9]]],
+        accepted: [RESULT, 3, 0n],
+      });
+      const after = await bidStorage(market, jobId);
+      expect([after.job.bidder0, after.job.bidder1, after.bidders]).to.deep.equal([0n, 0n, 0n]);
+      expect(after.prices).to.deep.equal(Array(MAX_BIDS).fill(0n));
+    });
+
+    it("auction cancelled with five bids: every bidder is unlocked (side-word ones too) and the side word deleted", async function () {
+      const f = await load(auctionJobFixture);
+      const ps = f.providers.slice(0, 5);
+      for (const [i, p] of ps.entries()) await auctionBid(f.market, f.jobId, p, ETH("0.1") * BigInt(i + 1));
+      expect((await bidStorage(f.market, f.jobId)).bidders).to.equal(4n | (5n << 16n));
+      const before = await providerSnapshot(f.market, ps);
+      const tx = f.market.connect(f.client).cancel(f.jobId);
+      await expectSettlement(f, tx, before, {
+        from: State.Open,
+        to: State.Cancelled,
+        unlocked: ps,
+        credits: [[f.client, ESCROW]],
+      });
+      await expectSlotsCleared(f.market, f.jobId);
+    });
+
+    it("auction of five replicas with four bids: assign fails it, unlocks the four (the fourth from the side word) and deletes the side word", async function () {
+      const f = await load(stakedProvidersFixture);
+      const { market, client } = f;
+      const { jobId } = await postJob(market, client, { replicas: 5, quorum: 3, bidWindow: BID_WINDOW });
+      const g = { ...f, jobId };
+      const ps = f.providers.slice(0, 4);
+      for (const p of ps) await auctionBid(market, jobId, p, ETH("0.5"));
+      expect((await bidStorage(market, jobId)).bidders).to.equal(4n);
+      await time.increaseTo((await market.getJob(jobId)).deadline);
+      const before = await providerSnapshot(market, ps);
+      await expectSettlement(g, market.assign(jobId), before, {
+        from: State.Open,
+        to: State.Failed,
+        unlocked: ps,
+        credits: [[client, 5n * MAX_PRICE]],
+      });
+      await expectSlotsCleared(market, jobId);
     });
   });
 

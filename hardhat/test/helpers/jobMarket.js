@@ -19,10 +19,22 @@ const LIVE = [State.Open, State.Assigned, State.Revealing];
 const ETH = ethers.parseEther;
 const UINT96_MAX = (1n << 96n) - 1n;
 const UINT88_MAX = (1n << 88n) - 1n;
+/** The most a job's maxPrice may be: the terms slot keeps it in 80 bits. */
+const UINT80_MAX = (1n << 80n) - 1n;
+/** attoFIL per nanoFIL (JobMarket.NANO_FIL): the job slot keeps the stake per replica in whole nanoFIL. */
+const NANO = 1_000_000_000n;
+/** The largest stake per replica postJob takes: the whole nanoFIL at or below uint88 max. */
+const MAX_STAKE = UINT88_MAX - (UINT88_MAX % NANO);
+/** Most providers that can register (JobMarket.MAX_PROVIDERS: 16-bit provider ids). */
+const MAX_PROVIDERS = (1n << 16n) - 1n;
 /** attoFIL paid per replica on the fast path; the most an auction bid may ask. */
 const MAX_PRICE = ETH("1");
-/** Stake per replica: odd, so a stake shared by two winners leaves 1 attoFIL for the client. */
-const STAKE = ETH("1") + 1n;
+/**
+ * Stake per replica: 1 FIL + 1 nanoFIL, a whole number of nanoFIL (as the job slot keeps it), so
+ * that a lost nanoFIL shows. Two winners share one slashed stake exactly (it is even); three leave
+ * 2 attoFIL for the client (10^18 + 10^9 ≡ 2 mod 3), and two stakes shared by three leave 1.
+ */
+const STAKE = ETH("1") + NANO;
 /** What each provider deposits in the staked fixture. */
 const DEPOSIT = ETH("5");
 const BID_WINDOW = 600; // seconds
@@ -296,26 +308,89 @@ async function expectSettlement(f, tx, before, expected) {
 
 // ------------------------------------------------------------------ storage
 
-// Slots follow the contract's declaration order after those of its bases: Ownable's `_owner`
-// (slot 0) and Ownable2Step's `_pendingOwner` (slot 1) come first.
-/** Storage slot of `_digests` (see the contract's declaration order; checked by a test). */
+// The layout solc reports (storageLayout output of the build) for the contract as declared: its
+// bases' slots first, Ownable's `_owner` (slot 0) and Ownable2Step's `_pendingOwner` (slot 1), then
+// providers (2), providerAccount (3), minerIdOf (4), credits (5), _settings (6), providerCount (7,
+// alone in its slot), _jobs (8), _terms (9), _bidders (10), _digests (11), _prices (12). Tests
+// check it against the getters ("bid slots" in the settlement tests) before writing to a slot.
+/** Storage slot of `providerCount` (a uint16, alone in its slot). */
+const PROVIDER_COUNT_SLOT = 7n;
+/** Storage slot of `_jobs`: jobId => Job, one slot. */
+const JOBS_SLOT = 8n;
+/** Storage slot of `_terms`: jobId => Terms, one slot. */
+const TERMS_SLOT = 9n;
+/** Storage slot of `_bidders`: jobId => provider ids of bids 3 and later, 16 bits each. */
+const BIDDERS_SLOT = 10n;
+/** Storage slot of `_digests`. */
 const DIGESTS_SLOT = 11n;
 /** Storage slot of `_prices`. */
 const PRICES_SLOT = 12n;
-/** Storage slot of `_bidders`. */
-const BIDDERS_SLOT = 10n;
-/** Storage slot of `providerCount`. */
-const PROVIDER_COUNT_SLOT = 7n;
+
+/** Fields of the Job slot as solc lays them out: [name, byte offset from the low end, bytes]. */
+const JOB_LAYOUT = [
+  ["state", 0, 1],
+  ["auction", 1, 1],
+  ["replicas", 2, 1],
+  ["quorum", 3, 1],
+  ["bidCount", 4, 1],
+  ["commitCount", 5, 1],
+  ["deadline", 6, 4],
+  ["assignedMask", 10, 2],
+  ["revealedMask", 12, 2],
+  ["executionWindow", 14, 3],
+  ["revealWindow", 17, 3],
+  ["stakeNano", 20, 8],
+  ["bidder0", 28, 2],
+  ["bidder1", 30, 2],
+];
+/** Fields of the Terms slot: [name, byte offset, bytes]. */
+const TERMS_LAYOUT = [
+  ["client", 0, 20],
+  ["maxPrice", 20, 10],
+  ["bidder2", 30, 2],
+];
 
 function mappingSlot(key, base) {
   return BigInt(ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "uint256"], [key, base])));
 }
 
-/** The raw words a job keeps per bid: bidders word, and each index's digest and price. */
+/** Splits a storage word into the fields of `layout` (each a bigint). */
+function unpack(word, layout) {
+  const fields = {};
+  for (const [name, offset, bytes] of layout) {
+    fields[name] = (word >> BigInt(8 * offset)) & ((1n << BigInt(8 * bytes)) - 1n);
+  }
+  return fields;
+}
+
+/** The provider id of bid `i` in the side word `_bidders[jobId]` (bids 3 and later). */
+function sideBidderId(word, i) {
+  return (word >> (16n * (BigInt(i) - 3n))) & 0xffffn;
+}
+
+/**
+ * The raw words a job keeps: its job slot (`job`, unpacked per {JOB_LAYOUT}, and `jobWord`), its
+ * terms slot (`terms`, per {TERMS_LAYOUT}, and `termsWord`), the side word of bidder ids
+ * (`bidders`), and each index's digest and price. `bidderIds` are the ids of bids 0..bidCount−1
+ * read from where the contract keeps them (bidder0, bidder1, bidder2, then the side word).
+ */
 async function bidStorage(market, jobId) {
   const address = await market.getAddress();
   const read = async (slot) => BigInt(await ethers.provider.getStorage(address, slot));
-  const words = { bidders: await read(mappingSlot(jobId, BIDDERS_SLOT)), digests: [], prices: [] };
+  const jobWord = await read(mappingSlot(jobId, JOBS_SLOT));
+  const termsWord = await read(mappingSlot(jobId, TERMS_SLOT));
+  const words = {
+    jobWord,
+    termsWord,
+    job: unpack(jobWord, JOB_LAYOUT),
+    terms: unpack(termsWord, TERMS_LAYOUT),
+    bidders: await read(mappingSlot(jobId, BIDDERS_SLOT)),
+    digests: [],
+    prices: [],
+  };
+  words.bidderIds = [words.job.bidder0, words.job.bidder1, words.terms.bidder2];
+  for (let i = 3; i < Number(words.job.bidCount); i++) words.bidderIds.push(sideBidderId(words.bidders, i));
+  words.bidderIds = words.bidderIds.slice(0, Number(words.job.bidCount));
   for (let i = 0n; i < BigInt(MAX_BIDS); i++) {
     words.digests.push(await read(mappingSlot(i, mappingSlot(jobId, DIGESTS_SLOT))));
     words.prices.push(await read(mappingSlot(i, mappingSlot(jobId, PRICES_SLOT))));
@@ -423,6 +498,10 @@ module.exports = {
   ETH,
   UINT96_MAX,
   UINT88_MAX,
+  UINT80_MAX,
+  NANO,
+  MAX_STAKE,
+  MAX_PROVIDERS,
   MAX_PRICE,
   STAKE,
   DEPOSIT,
@@ -462,6 +541,12 @@ module.exports = {
   expectSettlement,
   bidStorage,
   mappingSlot,
+  unpack,
+  sideBidderId,
+  JOB_LAYOUT,
+  TERMS_LAYOUT,
+  JOBS_SLOT,
+  TERMS_SLOT,
   DIGESTS_SLOT,
   PRICES_SLOT,
   BIDDERS_SLOT,

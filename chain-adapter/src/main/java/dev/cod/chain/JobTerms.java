@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param specCid binary CID of the job spec JSON on IPFS
  * @param replicas providers to run the job (1..7)
  * @param quorum agreeing reveals needed (more than replicas / 2)
- * @param maxPrice attoFIL paid per replica on the fast path, the most paid in an auction (below 2^96)
- * @param stakePerReplica attoFIL each assigned provider locks (below 2^88)
+ * @param maxPrice attoFIL paid per replica on the fast path, the most paid in an auction (below 2^80)
+ * @param stakePerReplica attoFIL each assigned provider locks (below 2^88, whole nanoFIL)
  * @param bidWindowSeconds 0 for the fast path (bids carry commitments; the first N win)
  * @param executionWindowSeconds from posting (fast path) or assignment (auction) to the commit deadline
  * @param revealWindowSeconds from the commit deadline to the reveal deadline
@@ -23,8 +23,8 @@ public record JobTerms(
     Objects.requireNonNull(maxPrice, "maxPrice");
     Objects.requireNonNull(stakePerReplica, "stakePerReplica");
     specCid = specCid.clone();
-    if (maxPrice.signum() < 0 || maxPrice.bitLength() > 96) {
-      throw new IllegalArgumentException("maxPrice must be in [0, 2^96) attoFIL, got " + maxPrice);
+    if (maxPrice.signum() < 0 || maxPrice.bitLength() > 80) {
+      throw new IllegalArgumentException("maxPrice must be in [0, 2^80) attoFIL, got " + maxPrice);
     }
     if (stakePerReplica.signum() < 0 || stakePerReplica.bitLength() > 88) {
       throw new IllegalArgumentException("stakePerReplica must be in [0, 2^88) attoFIL, got " + stakePerReplica);

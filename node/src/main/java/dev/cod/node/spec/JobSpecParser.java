@@ -53,6 +53,8 @@ public final class JobSpecParser {
   public static final Duration MAX_WINDOW = Duration.ofDays(30);
   public static final Set<String> ENGINES = Set.of("docker", JobSpec.Engine.WASM);
   public static final Set<String> SOURCES = Set.of("ipfs");
+  /** attoFIL per nanoFIL: stakes are whole nanoFIL on chain. */
+  private static final java.math.BigInteger NANO_FIL = java.math.BigInteger.TEN.pow(9);
 
   /** Floats as exact decimals with their written scale: a unit-less amount like 0.123456789012345678 stays exact. */
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -249,7 +251,16 @@ public final class JobSpecParser {
       throw invalid("market.quorum", "more than replicas/2 and at most replicas (replicas " + replicas + ")", String.valueOf(quorum));
     }
     FilAmount maxPrice = amount(node, "maxPrice");
+    if (maxPrice.attoFil().bitLength() > 80) {
+      throw invalid("market.maxPrice", "at most 2^80 - 1 attoFIL (about 1.2 million FIL) per replica", maxPrice.toString());
+    }
     FilAmount stake = amount(node, "stake");
+    if (stake.attoFil().mod(NANO_FIL).signum() != 0) {
+      throw invalid("market.stake", "a whole number of nanoFIL (the market keeps stakes in nanoFIL)", stake.toString());
+    }
+    if (stake.attoFil().bitLength() > 88) {
+      throw invalid("market.stake", "at most 2^88 - 1 attoFIL", stake.toString());
+    }
     Duration bidWindow = node.has("bidWindow")
         ? duration(node, "bidWindow", "market.", Duration.ZERO, MAX_WINDOW) : Duration.ZERO;
     Duration execution = duration(node, "executionWindow", "market.", Duration.ofSeconds(1), MAX_WINDOW);

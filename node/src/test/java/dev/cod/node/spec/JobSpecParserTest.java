@@ -203,10 +203,10 @@ class JobSpecParserTest {
   void aUnitlessAmountIsExact() {
     JobSpec spec = JobSpecParser.parse(BASE
         .replace("maxPrice: 0.005 FIL", "maxPrice: 0.123456789012345678")
-        .replace("stake: 0.1 FIL", "stake: 0.000000000000000001"));
+        .replace("stake: 0.1 FIL", "stake: 0.000000001"));
 
     assertThat(spec.market().maxPrice().attoFil()).isEqualTo(new BigInteger("123456789012345678"));
-    assertThat(spec.market().stake().attoFil()).isEqualTo(BigInteger.ONE);
+    assertThat(spec.market().stake().attoFil()).isEqualTo(BigInteger.TEN.pow(9));
   }
 
   @Test
@@ -274,6 +274,10 @@ class JobSpecParserTest {
             "\"-1 FIL\""),
         bad("maxPrice finer than attoFIL", s -> replace(s, "maxPrice: 0.005 FIL", "maxPrice: 0.5 attoFIL"),
             "market.maxPrice", "finer than 1 attoFIL"),
+        bad("maxPrice over 2^80 attoFIL", s -> replace(s, "maxPrice: 0.005 FIL", "maxPrice: 1300000 FIL"),
+            "market.maxPrice", "at most 2^80 - 1 attoFIL"),
+        bad("stake not whole nanoFIL", s -> replace(s, "stake: 0.1 FIL", "stake: 1000000001 attoFIL"),
+            "market.stake", "a whole number of nanoFIL"),
         bad("executionWindow zero", s -> replace(s, "executionWindow: 10m", "executionWindow: 0s"),
             "market.executionWindow", "found 0s"),
         bad("revealWindow over 30 days", s -> replace(s, "revealWindow: 5m", "revealWindow: 31d"),
