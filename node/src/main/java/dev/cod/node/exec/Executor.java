@@ -25,8 +25,11 @@ public interface Executor {
   /**
    * Runs the job to its end (exit or timeout) and fills {@code request.resultDir()}.
    *
-   * <p>A non-zero exit or a timeout is a result, not an error: see {@link
-   * ExecutionResult#exitCode()} and {@link ExecutionResult#timedOut()}.
+   * <p>A non-zero exit is a result, not an error: see {@link ExecutionResult#exitCode()}. A
+   * timeout depends on the engine: Docker records it as a result ({@link
+   * ExecutionResult#timedOut()}, exit code 137), because the engine kills the container at a
+   * point every node sees alike; the WASM engine fails with {@code EXECUTION_FAILED}, because
+   * how far a module got by its deadline differs between nodes and could never agree.
    *
    * @return the result's description; the bytes are in {@code resultDir}
    * @throws dev.cod.common.CodException {@code EXECUTION_FAILED} when the job cannot run (missing
