@@ -18,10 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The main job end to end, through the same {@code cod} commands a user types: a devnet with
@@ -29,36 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * seattle-weather.csv; the verified result is checked against an independent computation, and
  * the money against the chain's events.
  */
-class MainJobIT {
+class MainJobIT extends DevnetTestBase {
   private static final BigInteger FIL = BigInteger.TEN.pow(18);
   private static final BigInteger MILLI_FIL = BigInteger.TEN.pow(15);
-  private static DevnetHarness harness;
-  private static Path hardhatDir;
-  private static Devnet devnet;
-  private static Path dir;
-
-  @BeforeAll
-  static void startDevnet(@TempDir Path tmp) {
-    harness = DevnetHarness.start(tmp);
-    hardhatDir = harness.hardhatDir;
-    devnet = harness.devnet;
-    dir = harness.dir;
-  }
-
-  @AfterAll
-  static void stopDevnet() {
-    if (harness != null) {
-      harness.close();
-    }
-  }
-
-  private static DevnetHarness.Run cod(String... args) {
-    return harness.cod(args);
-  }
-
-  private static String field(String output, String name) {
-    return DevnetHarness.field(output, name);
-  }
 
   private record Outcome(long jobId, String resultCid, Path result) {}
 

@@ -13,11 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A WASM job end to end through the {@code cod} commands a user types: the CSV statistics module
@@ -27,34 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checked against an independent computation, and {@code cod wasm run} on the same files locally
  * gives the same table.
  */
-class WasmJobIT {
-  private static DevnetHarness harness;
-  private static Path hardhatDir;
-  private static Devnet devnet;
-  private static Path dir;
-
-  @BeforeAll
-  static void startDevnet(@TempDir Path tmp) {
-    harness = DevnetHarness.start(tmp);
-    hardhatDir = harness.hardhatDir;
-    devnet = harness.devnet;
-    dir = harness.dir;
-  }
-
-  @AfterAll
-  static void stopDevnet() {
-    if (harness != null) {
-      harness.close();
-    }
-  }
-
-  private static DevnetHarness.Run cod(String... args) {
-    return harness.cod(args);
-  }
-
-  private static String field(String output, String name) {
-    return DevnetHarness.field(output, name);
-  }
+class WasmJobIT extends DevnetTestBase {
 
   /** csv-stats.wasm as the node module's build made it, else built now; an assumption (CI: a failure) without clang. */
   private static Path statsModule() throws Exception {
