@@ -71,6 +71,7 @@ async function main() {
       const second = await run();
       console.log(`  ${label.padEnd(26)} first job ${String(total(first)).padStart(8)} gas in ${first.length} txs; ` +
         `steady ${String(total(second)).padStart(8)} gas (${summary(second)})`);
+      console.log(`  ${"".padEnd(26)} per transaction: ${second.map(([f, g]) => `${f} ${g}`).join(", ")}`);
     }
   }
 }
