@@ -203,11 +203,7 @@ public final class DockerExecutor implements Executor, AutoCloseable {
     String previousJobId = MDC.get("jobId");
     MDC.put("jobId", request.jobId());
     try {
-      if (!Files.isDirectory(request.inputsDir())) {
-        throw new CodException(
-            ErrorCode.INVALID_INPUT,
-            "inputsDir must be a directory, found none at " + request.inputsDir());
-      }
+      request.requireInputsDir();
       ping();
       requireImage(request.image());
       ResultLayout layout = ResultLayout.at(request.resultDir());

@@ -1,5 +1,8 @@
 package dev.cod.node.exec;
 
+import dev.cod.common.CodException;
+import dev.cod.common.ErrorCode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
@@ -137,6 +140,18 @@ public record ExecutionRequest(
       if (v.indexOf('\0') >= 0) {
         throw new IllegalArgumentException(field + " element contains a NUL character: " + v);
       }
+    }
+  }
+
+  /**
+   * Checks, at run time, that {@code inputsDir} exists as a directory (every executor mounts or
+   * preopens it).
+   *
+   * @throws CodException {@code INVALID_INPUT} if it does not
+   */
+  public void requireInputsDir() {
+    if (!Files.isDirectory(inputsDir)) {
+      throw new CodException(ErrorCode.INVALID_INPUT, "inputsDir must be a directory, found none at " + inputsDir);
     }
   }
 }

@@ -162,11 +162,7 @@ public final class WasmExecutor implements Executor {
     String previousJobId = MDC.get("jobId");
     MDC.put("jobId", request.jobId());
     try {
-      if (!Files.isDirectory(request.inputsDir())) {
-        throw new CodException(
-            ErrorCode.INVALID_INPUT,
-            "inputsDir must be a directory, found none at " + request.inputsDir());
-      }
+      request.requireInputsDir();
       Prepared module = prepare(request);
       ResultLayout layout = ResultLayout.at(request.resultDir());
       layout.prepare();
