@@ -33,18 +33,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-typedef struct {
-  char *name;
-  long long count;     /* numeric values seen */
-  long long bad;       /* non-empty, non-numeric values seen */
-  double min, max, mean, m2;
-} Column;
-
-typedef struct {
-  Column *cols;
-  size_t n, cap;
-} Table;
-
 static void *xrealloc(void *p, size_t size) {
   void *q = realloc(p, size);
   if (q == NULL && size != 0) {
@@ -121,28 +109,41 @@ static int cmp_str(const void *a, const void *b) {
 
 /* ---- statistics ---- */
 
-static void add_value(Column *c, double x) {
-  c->count++;
-  if (c->count == 1) {
-    c->min = c->max = x;
+/* Welford's running count, min, max, mean and sum of squared deviations of one column. */
+typedef struct {
+  long long count;
+  double min, max, mean, m2;
+} Stats;
+
+typedef struct {
+  char *name;
+  long long bad; /* non-empty, non-numeric values seen */
+  Stats s;
+} Column;
+
+typedef struct {
+  Column *cols;
+  size_t n, cap;
+} Table;
+
+static inline void add_value(Stats *s, double x) {
+  s->count++;
+  if (s->count == 1) {
+    s->min = s->max = x;
   } else {
-    if (x < c->min) c->min = x;
-    if (x > c->max) c->max = x;
+    if (x < s->min) s->min = x;
+    if (x > s->max) s->max = x;
   }
-  double delta = x - c->mean;
-  c->mean += delta / (double)c->count;
-  c->m2 += delta * (x - c->mean);
+  double delta = x - s->mean;
+  s->mean += delta / (double)s->count;
+  s->m2 += delta * (x - s->mean);
 }
 
 /* Chan et al.: merges b into a. */
-static void merge(Column *a, const Column *b) {
+static void merge(Stats *a, const Stats *b) {
   if (b->count == 0) return;
   if (a->count == 0) {
-    a->count = b->count;
-    a->min = b->min;
-    a->max = b->max;
-    a->mean = b->mean;
-    a->m2 = b->m2;
+    *a = *b;
     return;
   }
   double n = (double)(a->count + b->count);
@@ -154,8 +155,8 @@ static void merge(Column *a, const Column *b) {
   if (b->max > a->max) a->max = b->max;
 }
 
-static double stddev(const Column *c) {
-  return c->count > 1 ? sqrt(c->m2 / (double)(c->count - 1)) : 0.0;
+static double stddev(const Stats *s) {
+  return s->count > 1 ? sqrt(s->m2 / (double)(s->count - 1)) : 0.0;
 }
 
 /* 10^0 .. 10^22: exactly representable as doubles. */
@@ -185,11 +186,9 @@ static int is_decimal(const char *s, size_t len) {
 }
 
 /*
- * The slow path for one field (quoted, padded, with an exponent or many digits): 1 and *out for a
- * finite number, 0 for text, -1 for an empty field. Unquotes in place (the field's bytes are
- * scratch by then).
+ * Unquotes s[0, len) in place (RFC 4180: "" inside quotes is a quote) and returns the new length.
  */
-static int parse_slow(char *s, size_t len, double *out) {
+static size_t unquote(char *s, size_t len) {
   size_t w = 0;
   int quoted = 0;
   for (size_t i = 0; i < len; i++) {
@@ -204,7 +203,16 @@ static int parse_slow(char *s, size_t len, double *out) {
       s[w++] = s[i];
     }
   }
-  len = w;
+  return w;
+}
+
+/*
+ * The slow path for one field (quoted, padded, with an exponent or many digits): 1 and *out for a
+ * finite number, 0 for text, -1 for an empty field. Unquotes in place (the field's bytes are
+ * scratch by then).
+ */
+static int parse_slow(char *s, size_t len, double *out) {
+  len = unquote(s, len);
   while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r')) len--;
   while (len > 0 && (*s == ' ' || *s == '\t')) {
     s++;
@@ -236,69 +244,70 @@ static void column_for(Table *t, size_t index, const char *name) {
   if (name != NULL) t->cols[index].name = xstrdup(name);
 }
 
-/* What the byte loop gathered about the current field. */
-typedef struct {
-  unsigned long long m; /* the digits as an integer */
-  int significant;      /* digits from the first non-zero one */
-  int digits, frac, dot, neg, slow, quoted;
-} FieldState;
+/* A header field: names column col (unquoted, a trailing '\r' dropped, when slow). */
+static void header_field(Table *t, const char *s, size_t len, size_t col, int slow) {
+  char *name = xrealloc(NULL, len + 1);
+  memcpy(name, s, len);
+  size_t n = len;
+  if (slow) {
+    n = unquote(name, len);
+    while (n > 0 && name[n - 1] == '\r') n--;
+  }
+  name[n] = '\0';
+  column_for(t, col, name);
+  free(name);
+}
 
-static void finish_field(Table *t, char *s, size_t len, size_t col, long long line, const FieldState *f) {
-  if (line == 0) {
-    char *name = xrealloc(NULL, len + 1);
-    memcpy(name, s, len);
-    size_t n = len;
-    if (f->slow) {
-      /* unquote and trim like a value, but keep the text */
-      size_t w = 0;
-      int q = 0;
-      for (size_t i = 0; i < len; i++) {
-        if (name[i] == '"') {
-          if (q && i + 1 < len && name[i + 1] == '"') {
-            name[w++] = '"';
-            i++;
-          } else {
-            q = !q;
-          }
-        } else {
-          name[w++] = name[i];
-        }
-      }
-      n = w;
-      while (n > 0 && name[n - 1] == '\r') n--;
-    }
-    name[n] = '\0';
-    column_for(t, col, name);
-    free(name);
-    return;
-  }
-  if (col >= t->n) {
-    char name[32];
-    snprintf(name, sizeof name, "column%zu", col + 1);
-    column_for(t, col, name);
-  }
-  Column *c = &t->cols[col];
-  if (c->bad) return; /* already text: its numbers are never reported */
-  if (!f->slow && f->digits > 0 && f->significant <= 15 && f->frac <= 22) {
+/*
+ * The value of a data field of column col: the number, or NaN for an empty field or text (text
+ * also counts as the column's "bad" value). m, significant, digits, frac, neg and slow are what
+ * the byte loop gathered; s[0, len) is the field's bytes.
+ */
+static double field_value(Table *t, char *s, size_t len, size_t col, unsigned long long m, int significant,
+                          int digits, int frac, int neg, int slow) {
+  if (!slow && digits > 0 && significant <= 15 && frac <= 22) {
     /* Clinger's fast path: m and 10^frac are exact doubles, so one IEEE division rounds
        correctly, as strtod would (which wasi-libc computes in emulated 128-bit long double). */
-    double v = (double)f->m / POW10[f->frac];
-    add_value(c, f->neg ? -v : v);
-    return;
+    double v = (double)m / POW10[frac];
+    return neg ? -v : v;
   }
+  Column *c = &t->cols[col];
+  if (c->bad) return NAN; /* already text: its numbers are never reported */
   double v;
   int r = parse_slow(s, len, &v);
-  if (r == 1) {
-    add_value(c, v);
-  } else if (r == 0) {
-    c->bad++;
+  if (r == 1) return v;
+  if (r == 0) c->bad++;
+  return NAN;
+}
+
+/* Column col, which the header did not name, as its own column "columnN". */
+static void extra_column(Table *t, size_t col) {
+  char name[32];
+  snprintf(name, sizeof name, "column%zu", col + 1);
+  column_for(t, col, name);
+}
+
+/*
+ * Feeds a batch of rows (row-major, ncols values a row, NaN where a row has no number) to the
+ * header's columns, one column at a time with its statistics in locals, in row order: the same
+ * arithmetic as feeding each value as it is read, so the same result to the last bit.
+ */
+static void flush_rows(Table *t, const double *batch, size_t rows, size_t ncols) {
+  for (size_t j = 0; j < ncols; j++) {
+    Stats s = t->cols[j].s;
+    for (size_t r = 0; r < rows; r++) {
+      double x = batch[r * ncols + j];
+      if (x == x) add_value(&s, x);
+    }
+    t->cols[j].s = s;
   }
 }
 
 /*
  * One byte of the CSV scan (the low 8 bits of X), on read_csv's locals; advances i. A field ends
  * at ',' or '\n' outside quotes; digits, one '.', and a leading sign are gathered for the fast
- * path; anything else sends the field to the slow path.
+ * path; anything else sends the field to the slow path. A data field's value goes to the current
+ * row of the batch (or, past the header's columns, straight to its own column).
  */
 #define STEP(X)                                                                            \
   do {                                                                                     \
@@ -314,15 +323,12 @@ static void finish_field(Table *t, char *s, size_t len, size_t col, long long li
       slow = 1;                                                                            \
     } else if ((c == ',' || c == '\n') && !quoted) {                                       \
       int nonempty = c == ',' || col > 0 || i > fstart; /* blank lines are skipped */      \
-      if (nonempty) {                                                                      \
-        FieldState f = {m, significant, digits, frac, dot, neg, slow, quoted};             \
-        finish_field(t, buf + fstart, i - fstart, col, line, &f);                          \
-      }                                                                                    \
+      if (nonempty) FIELD();                                                               \
       m = 0;                                                                               \
       significant = digits = frac = dot = neg = slow = 0;                                  \
       fstart = i + 1;                                                                      \
       if (c == '\n') {                                                                     \
-        if (nonempty) line++;                                                              \
+        if (nonempty) ROW();                                                               \
         col = 0;                                                                           \
       } else {                                                                             \
         col++;                                                                             \
@@ -337,11 +343,53 @@ static void finish_field(Table *t, char *s, size_t len, size_t col, long long li
     i++;                                                                                   \
   } while (0)
 
+/* The field buf[fstart, i) of column col ends: a column name, or a value for the batch. */
+#define FIELD()                                                                              \
+  do {                                                                                       \
+    if (line == 0) {                                                                         \
+      header_field(t, buf + fstart, i - fstart, col, slow);                                  \
+    } else {                                                                                 \
+      if (col >= ncols && col >= t->n) extra_column(t, col);                                 \
+      double v = field_value(t, buf + fstart, i - fstart, col, m, significant, digits, frac, \
+                             neg, slow);                                                     \
+      if (col < ncols) {                                                                     \
+        batch[row * ncols + col] = v;                                                        \
+        filled = col + 1;                                                                    \
+      } else if (v == v) { /* past the header's columns: fed directly */                     \
+        add_value(&t->cols[col].s, v);                                                       \
+      }                                                                                      \
+    }                                                                                        \
+  } while (0)
+
+/* A non-blank line ends: after the header, size the batch; after a row, fill its missing
+   columns with NaN and flush the batch when full. */
+#define ROW()                                                                                \
+  do {                                                                                       \
+    if (line == 0) {                                                                         \
+      ncols = t->n;                                                                          \
+      rows = ncols > 0 && ncols < BATCH_VALUES ? BATCH_VALUES / ncols : 1;                   \
+      batch = xrealloc(NULL, rows * (ncols ? ncols : 1) * sizeof(double));                   \
+    } else {                                                                                 \
+      for (size_t k = filled; k < ncols; k++) batch[row * ncols + k] = NAN;                  \
+      filled = 0;                                                                            \
+      if (++row == rows) {                                                                   \
+        flush_rows(t, batch, row, ncols);                                                    \
+        row = 0;                                                                             \
+      }                                                                                      \
+    }                                                                                        \
+    line++;                                                                                  \
+  } while (0)
+
+/* Values held in a batch before they are fed to the columns (64 Ki doubles: 512 KiB). */
+#define BATCH_VALUES 65536
+
 /*
  * Reads one CSV file in a single pass. The hot loop takes the bytes 8 at a time from one 64-bit
- * load and keeps everything it learns about the current field in locals: a runtime where each
- * memory access costs much more than arithmetic (WASM on the JVM) then does one load per 8 bytes.
- * Only the current field's bytes are kept when the buffer is refilled.
+ * load and keeps everything it learns about the current field in locals; each value goes to a
+ * row-major batch, and full batches are fed to the statistics one column at a time. A runtime
+ * where each memory access costs much more than arithmetic (WASM on the JVM) then does about one
+ * load per 8 bytes and one store and one load per value. Only the current field's bytes are kept
+ * when the buffer is refilled.
  */
 static void read_csv(const char *path, Table *t) {
   FILE *in = fopen(path, "rb");
@@ -352,6 +400,10 @@ static void read_csv(const char *path, Table *t) {
   size_t cap = 1 << 16, have = 0, fstart = 0, col = 0;
   char *buf = xrealloc(NULL, cap + 8);
   long long line = 0;
+  /* the batch: rows of ncols values (the header's columns); row is the current one, filled its
+     columns written so far */
+  double *batch = NULL;
+  size_t ncols = 0, rows = 0, row = 0, filled = 0;
   /* the current field's state, in locals (never in memory) until the field ends */
   unsigned long long m = 0;
   int significant = 0, digits = 0, frac = 0, dot = 0, neg = 0, slow = 0, quoted = 0;
@@ -375,14 +427,19 @@ static void read_csv(const char *path, Table *t) {
       for (size_t k = have - i < 8 ? have - i : 8; k > 0; k--, w >>= 8) STEP(w);
     }
   }
-  FieldState last = {m, significant, digits, frac, dot, neg, slow, quoted};
   if (ferror(in)) {
     fprintf(stderr, "csv-stats: cannot read %s: %s\n", path, strerror(errno));
     exit(1);
   }
-  if (have > fstart || col > 0) finish_field(t, buf + fstart, have - fstart, col, line, &last);
+  if (have > fstart || col > 0) { /* the last line has no '\n' */
+    size_t i = have;
+    FIELD();
+    ROW();
+  }
+  if (row > 0) flush_rows(t, batch, row, ncols);
   fclose(in);
   free(buf);
+  free(batch);
 }
 
 /* ---- output ---- */
@@ -404,7 +461,7 @@ static void print_row(FILE *out, const char *file, const Column *c) {
   print_field(out, file);
   fputc(',', out);
   print_field(out, c->name);
-  fprintf(out, ",%lld,%.10g,%.10g,%.6f,%.6f\n", c->count, c->min, c->max, c->mean, stddev(c));
+  fprintf(out, ",%lld,%.10g,%.10g,%.6f,%.6f\n", c->s.count, c->s.min, c->s.max, c->s.mean, stddev(&c->s));
 }
 
 static int cmp_col(const void *a, const void *b) {
@@ -442,12 +499,12 @@ int main(int argc, char **argv) {
     read_csv(full, &t);
     for (size_t c = 0; c < t.n; c++) {
       Column *col = &t.cols[c];
-      if (col->name == NULL || col->count == 0 || col->bad != 0) continue;
+      if (col->name == NULL || col->s.count == 0 || col->bad != 0) continue;
       for (int s = 0; s < 2; s++) print_row(sinks[s], files.paths[i], col);
       size_t j = 0;
       while (j < all.n && strcmp(all.cols[j].name, col->name) != 0) j++;
       if (j == all.n) column_for(&all, j, col->name);
-      merge(&all.cols[j], col);
+      merge(&all.cols[j].s, &col->s);
     }
     for (size_t c = 0; c < t.n; c++) free(t.cols[c].name);
     free(t.cols);
