@@ -37,7 +37,7 @@ final class RunningNode implements AutoCloseable {
     EventWatcher watcher = new EventWatcher(chain.web3j(), config.market(), config.startBlock(),
         config.confirmations(), LOG_RANGE, new WatcherStore(db), "market");
     this.node = new ProviderNode(config, market, watcher, new JobStore(db), new KuboRpcClient(config.ipfsApi()),
-        Map.of(docker.engine(), docker, WasmExecutor.ENGINE, new WasmExecutor()), Clock.systemUTC());
+        Map.of(docker.engine(), docker, WasmExecutor.ENGINE, new WasmExecutor(config.wasm())), Clock.systemUTC());
     this.thread = new Thread(node, "node-" + config.name());
   }
 

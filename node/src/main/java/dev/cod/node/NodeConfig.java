@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
+import dev.cod.node.exec.ResultLayout;
+import dev.cod.node.exec.wasm.WasmConfig;
 import dev.cod.payments.FilAmount;
 import java.io.IOException;
 import java.net.URI;
@@ -33,10 +35,13 @@ import java.util.Objects;
  * @param pollInterval time between rounds (event poll + job steps)
  * @param confirmations blocks an event must be buried under before the node acts on it
  * @param maxInputBytes most input bytes fetched per job
+ * @param wasm how WASM jobs run: YAML {@code wasmMode} ({@code compiler}, the default, or {@code
+ *     interpreter}) and {@code wasmMaxOutputEntries} (most files plus directories a job may write
+ *     under {@code /outputs}; default and most {@link dev.cod.node.exec.ResultLayout#MAX_OUTPUT_ENTRIES})
  */
 public record NodeConfig(String name, String rpcUrl, String market, long startBlock, Path keystore, Path passwordFile,
     URI ipfsApi, URI dockerHost, Path dataDir, long minerId, FilAmount price, FilAmount stake, Duration pollInterval,
-    int confirmations, long maxInputBytes) {
+    int confirmations, long maxInputBytes, WasmConfig wasm) {
   public NodeConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(rpcUrl, "rpcUrl");
@@ -49,6 +54,7 @@ public record NodeConfig(String name, String rpcUrl, String market, long startBl
     Objects.requireNonNull(price, "price");
     Objects.requireNonNull(stake, "stake");
     Objects.requireNonNull(pollInterval, "pollInterval");
+    Objects.requireNonNull(wasm, "wasm");
     if (!market.matches("0x[0-9a-fA-F]{40}")) {
       throw invalid("market", "a 0x address of 40 hex digits", market);
     }
@@ -93,7 +99,23 @@ public record NodeConfig(String name, String rpcUrl, String market, long startBl
         FilAmount.parse(v.get("stake", "1 FIL")),
         Duration.ofMillis(Long.parseLong(v.get("pollIntervalMillis", "500"))),
         Integer.parseInt(v.get("confirmations", "0")),
-        Long.parseLong(v.get("maxInputBytes", String.valueOf(1L << 30))));
+        Long.parseLong(v.get("maxInputBytes", String.valueOf(1L << 30))),
+        wasm(v));
+  }
+
+  private static WasmConfig wasm(Values v) {
+    String mode = v.get("wasmMode", "compiler");
+    WasmConfig.Mode parsed = switch (mode) {
+      case "compiler" -> WasmConfig.Mode.COMPILER;
+      case "interpreter" -> WasmConfig.Mode.INTERPRETER;
+      default -> throw invalid("wasmMode", "compiler or interpreter", mode);
+    };
+    String entries = v.get("wasmMaxOutputEntries", String.valueOf(ResultLayout.MAX_OUTPUT_ENTRIES));
+    try {
+      return WasmConfig.DEFAULT.withMode(parsed).withMaxOutputEntries(Integer.parseInt(entries));
+    } catch (IllegalArgumentException e) { // NumberFormatException too
+      throw invalid("wasmMaxOutputEntries", "a whole number from 1 to " + ResultLayout.MAX_OUTPUT_ENTRIES, entries);
+    }
   }
 
   private record Values(JsonNode yaml, Map<String, String> env) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
+import dev.cod.node.exec.ResultLayout;
+import dev.cod.node.exec.wasm.WasmConfig;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.net.URI;
@@ -38,6 +40,8 @@ class NodeConfigTest {
       pollIntervalMillis: 250
       confirmations: 3
       maxInputBytes: 1048576
+      wasmMode: interpreter
+      wasmMaxOutputEntries: 100
       """.formatted(MARKET);
 
   @TempDir Path tmp;
@@ -75,6 +79,38 @@ class NodeConfigTest {
     assertThat(c.pollInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.confirmations()).isEqualTo(3);
     assertThat(c.maxInputBytes()).isEqualTo(1 << 20);
+    assertThat(c.wasm().mode()).isEqualTo(WasmConfig.Mode.INTERPRETER);
+    assertThat(c.wasm().maxOutputEntries()).isEqualTo(100);
+  }
+
+  @Test
+  void wasmDefaultsToTheCompilerAndTheLargestFileCount() throws IOException {
+    String yaml = replace(replace(FULL, "wasmMode: interpreter\n", ""), "wasmMaxOutputEntries: 100\n", "");
+
+    NodeConfig c = NodeConfig.load(write(yaml), Map.of());
+
+    assertThat(c.wasm().mode()).isEqualTo(WasmConfig.Mode.COMPILER);
+    assertThat(c.wasm().maxOutputEntries()).isEqualTo(ResultLayout.MAX_OUTPUT_ENTRIES);
+  }
+
+  @Test
+  void aBadWasmSettingIsRefusedWithItsKey() throws IOException {
+    assertThatThrownBy(() -> NodeConfig.load(write(replace(FULL, "wasmMode: interpreter", "wasmMode: jit")), Map.of()))
+        .isInstanceOf(CodException.class)
+        .hasMessageContaining("'wasmMode'")
+        .hasMessageContaining("compiler or interpreter")
+        .hasMessageContaining("jit");
+    for (String bad : new String[] {"0", "-3", "many", String.valueOf(ResultLayout.MAX_OUTPUT_ENTRIES + 1L)}) {
+      assertThatThrownBy(() -> NodeConfig.load(write(replace(FULL, "wasmMaxOutputEntries: 100",
+          "wasmMaxOutputEntries: " + bad)), Map.of()))
+          .as(bad)
+          .isInstanceOf(CodException.class)
+          .hasMessageContaining("'wasmMaxOutputEntries'")
+          .hasMessageContaining(bad);
+    }
+    assertThat(NodeConfig.load(write(FULL), Map.of("COD_WASM_MODE", "compiler")).wasm().mode())
+        .as("the environment overrides the file")
+        .isEqualTo(WasmConfig.Mode.COMPILER);
   }
 
   @Test

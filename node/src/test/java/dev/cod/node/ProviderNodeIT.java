@@ -24,6 +24,7 @@ import dev.cod.node.exec.DockerExecutor;
 import dev.cod.node.exec.ExecutionRequest;
 import dev.cod.node.exec.Executor;
 import dev.cod.node.exec.ResourceLimits;
+import dev.cod.node.exec.wasm.WasmConfig;
 import dev.cod.node.ipfs.KuboDaemon;
 import dev.cod.node.ipfs.KuboRpcClient;
 import dev.cod.node.spec.JobSpec;
@@ -671,7 +672,7 @@ class ProviderNodeIT {
       this.config = new NodeConfig("provider-" + number, chain.rpcUrl(), deployment.address(),
           deployment.blockNumber(), dataDir.resolve("unused-keystore.json"), dataDir.resolve("unused-password"),
           kubo.apiUrl(), DockerExecutor.DEFAULT_HOST, dataDir, 1000 + number, price,
-          PROVIDER_STAKE, Duration.ofMillis(250), 0, 1L << 20);
+          PROVIDER_STAKE, Duration.ofMillis(250), 0, 1L << 20, WasmConfig.DEFAULT);
       this.executors = Map.of(executor.engine(), executor);
       start();
     }
