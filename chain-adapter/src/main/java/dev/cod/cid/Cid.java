@@ -35,6 +35,11 @@ public record Cid(int version, int codec, Multihash multihash) {
   public static final int DAG_PB = 0x70;
   /** Multicodec of dag-cbor. */
   public static final int DAG_CBOR = 0x71;
+  /**
+   * Multicodec of fil-commitment-unsealed: the codec of a v1 piece CID ({@code baga6ea4sea…}),
+   * whose multihash is {@link Multihash#SHA2_256_TRUNC254_PADDED}; see {@link PieceCommitment}.
+   */
+  public static final int FIL_COMMITMENT_UNSEALED = 0xf101;
 
   private static final int V0_STRING_LENGTH = 46;
   private static final int V0_BINARY_LENGTH = 34;
