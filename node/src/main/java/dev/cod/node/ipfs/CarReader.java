@@ -30,6 +30,10 @@ import java.util.Optional;
  * <p>Source: <a href="https://ipld.io/specs/transport/car/carv1/">CARv1 spec</a>, <a
  * href="https://ipld.io/specs/codecs/dag-cbor/spec/">dag-cbor spec</a> (tag 42).
  *
+ * <p>A Filecoin piece is a CAR followed by zero padding: {@link #openZeroPadded} reads one, taking a
+ * zero byte where a section length is due as the end of the CAR and then requiring every byte
+ * after it to be zero (go-car's {@code ZeroLengthSectionAsEOF}).
+ *
  * <p>Errors: malformed bytes, a block that does not hash to its CID, or a stream over the limit
  * throw {@link CodException} with {@link ErrorCode#CONTENT_MISMATCH} (a truncated stream too:
  * Kubo ends the stream early when it fails mid-export); failures of the stream itself throw
@@ -47,6 +51,7 @@ public final class CarReader {
   private final CountingInputStream in;
   private final long maxBytes;
   private final List<Cid> roots;
+  private final boolean zeroPadded;
   private long blocks;
 
   /**
@@ -62,10 +67,11 @@ public final class CarReader {
     }
   }
 
-  private CarReader(CountingInputStream in, long maxBytes, List<Cid> roots) {
+  private CarReader(CountingInputStream in, long maxBytes, List<Cid> roots, boolean zeroPadded) {
     this.in = in;
     this.maxBytes = maxBytes;
     this.roots = List.copyOf(roots);
+    this.zeroPadded = zeroPadded;
   }
 
   /**
@@ -77,6 +83,24 @@ public final class CarReader {
    * @throws IOException if reading the stream fails
    */
   public static CarReader open(InputStream in, long maxBytes) throws IOException {
+    return open(in, maxBytes, false);
+  }
+
+  /**
+   * As {@link #open}, for a CAR followed by zero padding, such as a Filecoin piece: where a
+   * section length is due, a zero byte ends the CAR, and {@link #next()} then reads the rest of
+   * the stream and requires it to be all zeros. The padding does not count towards {@code
+   * maxBytes}.
+   *
+   * @throws CodException as {@link #open}
+   * @throws IOException if reading the stream fails
+   */
+  public static CarReader openZeroPadded(InputStream in, long maxBytes) throws IOException {
+    return open(in, maxBytes, true);
+  }
+
+  private static CarReader open(InputStream in, long maxBytes, boolean zeroPadded)
+      throws IOException {
     Objects.requireNonNull(in, "in");
     if (maxBytes <= 0) {
       throw new IllegalArgumentException("maxBytes must be > 0, got " + maxBytes);
@@ -93,7 +117,7 @@ public final class CarReader {
     checkBudget(counting.count() + length, maxBytes);
     byte[] header = readFully(counting, (int) length, "the CAR header");
     List<Cid> roots = parseHeader(header);
-    return new CarReader(counting, maxBytes, roots);
+    return new CarReader(counting, maxBytes, roots, zeroPadded);
   }
 
   /** The header's root CIDs (at least one). */
@@ -105,12 +129,17 @@ public final class CarReader {
    * The next block, verified against its CID, or empty at the end of the stream.
    *
    * @throws CodException {@link ErrorCode#CONTENT_MISMATCH} for a malformed or truncated
-   *     section, a block whose bytes do not hash to its CID, or a stream over {@code maxBytes}
+   *     section, a block whose bytes do not hash to its CID, a stream over {@code maxBytes}, or
+   *     (zero-padded) a non-zero byte in the padding
    * @throws IOException if reading the stream fails
    */
   public Optional<Block> next() throws IOException {
     long length = readVarint(in, "a section length");
     if (length < 0) {
+      return Optional.empty();
+    }
+    if (length == 0 && zeroPadded) {
+      requireZerosToTheEnd();
       return Optional.empty();
     }
     if (length == 0 || length > MAX_SECTION_BYTES) {
@@ -147,6 +176,22 @@ public final class CarReader {
   /** The blocks returned so far. */
   public long blocksRead() {
     return blocks;
+  }
+
+  /** Reads the padding after a zero-padded CAR's end; every byte must be zero. */
+  private void requireZerosToTheEnd() throws IOException {
+    long start = in.count() - 1;
+    byte[] buffer = new byte[64 * 1024];
+    int n;
+    while ((n = in.read(buffer, 0, buffer.length)) >= 0) {
+      for (int i = 0; i < n; i++) {
+        if (buffer[i] != 0) {
+          throw malformed(
+              "expected only zero padding after the CAR's end at byte " + start + ", found 0x"
+                  + Integer.toHexString(buffer[i] & 0xFF) + " at byte " + (in.count() - n + i));
+        }
+      }
+    }
   }
 
   private static long readVarint(InputStream in, String what) throws IOException {

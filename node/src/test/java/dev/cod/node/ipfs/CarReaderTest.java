@@ -118,6 +118,35 @@ class CarReaderTest {
     assertThatThrownBy(reader::next).hasMessageContaining("CAR section of 1..");
   }
 
+  @Test
+  void zeroPaddedCarEndsAtTheFirstZeroLengthAndChecksThePadding() throws IOException {
+    TestDag dag = smallDag();
+    Cid root = new ArrayList<>(dag.blocks.keySet()).get(3);
+    byte[] car = dag.car(root);
+    byte[] piece = java.util.Arrays.copyOf(car, car.length + 1000);
+
+    CarReader reader = CarReader.openZeroPadded(new ByteArrayInputStream(piece), car.length);
+    int blocks = 0;
+    while (reader.next().isPresent()) {
+      blocks++;
+    }
+    assertThat(blocks).isEqualTo(4);
+    assertThat(reader.bytesRead()).isEqualTo(piece.length);
+    // a plain reader refuses the padding
+    assertThatThrownBy(() -> readAll(piece, piece.length)).hasMessageContaining("found 0");
+
+    piece[piece.length - 10] = 7;
+    CarReader dirty = CarReader.openZeroPadded(new ByteArrayInputStream(piece), car.length);
+    assertThatThrownBy(() -> {
+          while (dirty.next().isPresent()) {
+            // read on
+          }
+        })
+        .isInstanceOf(CodException.class)
+        .hasMessageContaining("expected only zero padding after the CAR's end at byte " + car.length)
+        .hasMessageContaining("found 0x7 at byte " + (piece.length - 10));
+  }
+
   private static byte[] withHeader(byte[] header) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Varint.write(header.length, out);
