@@ -12,6 +12,11 @@ public enum ErrorCode {
   CHAIN_UNAVAILABLE,
   /** The Kubo RPC API failed or is unreachable; retriable. */
   IPFS_UNAVAILABLE,
+  /**
+   * A storage source cannot serve a job's input: booster-http is unreachable, fails or lacks the
+   * piece; retriable when the source may come back.
+   */
+  INPUT_UNAVAILABLE,
   /** The Docker engine failed or is unreachable; retriable. */
   DOCKER_UNAVAILABLE,
   /** A job's execution failed: timeout, output over the limit, missing image. */

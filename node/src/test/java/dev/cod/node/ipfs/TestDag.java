@@ -17,18 +17,18 @@ import java.util.Optional;
  * Builds UnixFS DAGs and CARv1 streams byte by byte, independently of the code under test, per
  * the dag-pb, UnixFS and CARv1 specs.
  */
-final class TestDag implements BlockSource {
+public final class TestDag implements BlockSource {
   /** Blocks in insertion order (children before parents). */
   final Map<Cid, byte[]> blocks = new LinkedHashMap<>();
 
-  Cid raw(byte[] data) {
+  public Cid raw(byte[] data) {
     Cid cid = Cid.rawOf(data);
     blocks.put(cid, data);
     return cid;
   }
 
   /** A UnixFS File node with inline {@code data} and the given children (sizes computed). */
-  Cid file(byte[] data, List<Cid> children, List<Long> childSizes) {
+  public Cid file(byte[] data, List<Cid> children, List<Long> childSizes) {
     long total = data.length + childSizes.stream().mapToLong(Long::longValue).sum();
     byte[] unixfs = unixfs(2, data, total, childSizes);
     List<Link> links = new ArrayList<>();
@@ -39,7 +39,7 @@ final class TestDag implements BlockSource {
   }
 
   /** A UnixFS Directory node; entries in map order. */
-  Cid directory(Map<String, Cid> entries) {
+  public Cid directory(Map<String, Cid> entries) {
     List<Link> links = new ArrayList<>();
     entries.forEach((name, cid) -> links.add(new Link(cid, name)));
     return dagPb(links, unixfs(1, null, -1, List.of()));
@@ -116,7 +116,7 @@ final class TestDag implements BlockSource {
   }
 
   /** A CARv1 stream with {@code root} in the header and every block (parents first). */
-  byte[] car(Cid root) {
+  public byte[] car(Cid root) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] header = carHeader(1, root);
     Varint.write(header.length, out);
