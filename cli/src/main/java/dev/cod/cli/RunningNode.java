@@ -10,6 +10,7 @@ import dev.cod.node.ProviderNode;
 import dev.cod.node.exec.DockerExecutor;
 import dev.cod.node.exec.wasm.WasmExecutor;
 import dev.cod.node.ipfs.KuboRpcClient;
+import dev.cod.node.storage.IpfsInputSource;
 import dev.cod.payments.Keystore;
 import dev.cod.store.H2Database;
 import java.time.Clock;
@@ -36,7 +37,9 @@ final class RunningNode implements AutoCloseable {
     this.docker = new DockerExecutor(config.dockerHost());
     EventWatcher watcher = new EventWatcher(chain.web3j(), config.market(), config.startBlock(),
         config.confirmations(), LOG_RANGE, new WatcherStore(db), "market");
-    this.node = new ProviderNode(config, market, watcher, new JobStore(db), new KuboRpcClient(config.ipfsApi()),
+    KuboRpcClient ipfs = new KuboRpcClient(config.ipfsApi());
+    this.node = new ProviderNode(config, market, watcher, new JobStore(db), ipfs,
+        Map.of(IpfsInputSource.TYPE, new IpfsInputSource(ipfs)),
         Map.of(docker.engine(), docker, WasmExecutor.ENGINE, new WasmExecutor(config.wasm())), Clock.systemUTC());
     this.thread = new Thread(node, "node-" + config.name());
   }

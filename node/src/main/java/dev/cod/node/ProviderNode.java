@@ -19,6 +19,7 @@ import dev.cod.node.exec.ResourceLimits;
 import dev.cod.node.ipfs.IpfsClient;
 import dev.cod.node.spec.JobSpec;
 import dev.cod.node.spec.JobSpecParser;
+import dev.cod.node.storage.InputSource;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -58,19 +59,27 @@ public final class ProviderNode implements Runnable {
   private final EventWatcher watcher;
   private final JobStore store;
   private final IpfsClient ipfs;
+  private final Map<String, InputSource> sources;
   private final Map<String, Executor> executors;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final Map<Long, JobSpec> specs = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
+  /**
+   * @param ipfs the node's Kubo daemon: job specs, WASM modules and results go through it
+   * @param sources the storage sources inputs are fetched from, by {@link InputSource#type()}
+   *     ({@code ipfs}, {@code piece}, …); a job naming another source is not bid on
+   * @param executors the engines jobs run on, by {@link Executor#engine()}
+   */
   public ProviderNode(NodeConfig config, MarketContract market, EventWatcher watcher, JobStore store,
-      IpfsClient ipfs, Map<String, Executor> executors, Clock clock) {
+      IpfsClient ipfs, Map<String, InputSource> sources, Map<String, Executor> executors, Clock clock) {
     this.config = config;
     this.market = market;
     this.watcher = watcher;
     this.store = store;
     this.ipfs = ipfs;
+    this.sources = Map.copyOf(sources);
     this.executors = Map.copyOf(executors);
     this.clock = clock;
   }
@@ -224,6 +233,8 @@ public final class ProviderNode implements Runnable {
     } else if (!executor.canRun(request(row, spec))) {
       why = "engine " + spec.engine().type() + " cannot run "
           + spec.engine().module().map(m -> "module " + m).orElse("image " + spec.engine().image()) + " here";
+    } else if (missingSource(spec).isPresent()) {
+      why = "input source " + missingSource(spec).get() + " is not available here";
     } else if (price.compareTo(row.maxPrice()) > 0) {
       why = "max price " + row.maxPrice() + " attoFIL is below this node's price " + price;
     } else if (market.provider(market.account()).free().compareTo(row.stake()) < 0) {
@@ -254,6 +265,10 @@ public final class ProviderNode implements Runnable {
     }
     store.update(row.withBid(Step.BID, price, index, "bid " + price + " attoFIL"));
     LOG.info("job {}: SEEN -> BID ({} attoFIL, bid {})", row.jobId(), price, index);
+  }
+
+  private Optional<String> missingSource(JobSpec spec) {
+    return spec.inputs().stream().map(JobSpec.Input::source).filter(s -> !sources.containsKey(s)).findFirst();
   }
 
   /** An auction whose bid window passed is closed by any of its bidders (anyone may call assign). */
@@ -298,8 +313,13 @@ public final class ProviderNode implements Runnable {
     long budget = config.maxInputBytes();
     for (JobSpec.Input input : spec.inputs()) {
       Path target = request.inputsDir().resolve(input.path().substring("/inputs/".length()));
-      ipfs.get(input.cid(), target, budget);
-      LOG.info("job {}: fetched input {} to {}", row.jobId(), input.cid(), input.path());
+      InputSource source = sources.get(input.source());
+      if (source == null) {
+        throw new CodException(dev.cod.common.ErrorCode.EXECUTION_FAILED,
+            "input source " + input.source() + " is not available on this node");
+      }
+      source.fetch(input.cid().toString(), target, budget);
+      LOG.info("job {}: fetched input {} ({}) to {}", row.jobId(), input.cid(), input.source(), input.path());
     }
     if (spec.engine().module().isPresent()) {
       // every byte checked against the module's CID

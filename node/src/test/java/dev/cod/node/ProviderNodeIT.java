@@ -29,6 +29,7 @@ import dev.cod.node.ipfs.KuboDaemon;
 import dev.cod.node.ipfs.KuboRpcClient;
 import dev.cod.node.spec.JobSpec;
 import dev.cod.node.spec.JobSpecParser;
+import dev.cod.node.storage.IpfsInputSource;
 import dev.cod.payments.FilAmount;
 import dev.cod.store.H2Database;
 import java.io.IOException;
@@ -683,7 +684,8 @@ class ProviderNodeIT {
       market = chain.market(deployment.address(), account);
       EventWatcher watcher = new EventWatcher(chain.web3j(), deployment.address(), deployment.blockNumber(),
           config.confirmations(), LOG_RANGE, new WatcherStore(db), "market");
-      node = new ProviderNode(config, market, watcher, store, ipfs, executors, CLOCK);
+      node = new ProviderNode(config, market, watcher, store, ipfs, Map.of("ipfs", new IpfsInputSource(ipfs)),
+          executors, CLOCK);
       node.ensureRegisteredAndStaked();
     }
 

@@ -71,6 +71,14 @@ public record JobSpec(
   public record Input(String source, Cid cid, String path) {}
 
   /**
+   * The input stored as a Filecoin piece ({@code source: piece}), if any: its CID is the job's
+   * {@code inputPieceCid} on chain, and only providers holding an active deal for it may bid.
+   */
+  public java.util.Optional<Input> pieceInput() {
+    return inputs.stream().filter(in -> in.source().equals("piece")).findFirst();
+  }
+
+  /**
    * @param memoryBytes memory limit, bytes
    * @param cpuMillis CPU limit, thousandths of a core
    * @param pids most processes

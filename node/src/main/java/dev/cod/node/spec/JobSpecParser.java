@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cod.cid.Cid;
+import dev.cod.cid.PieceCommitment;
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
 import dev.cod.payments.FilAmount;
@@ -52,7 +53,12 @@ public final class JobSpecParser {
   public static final int MAX_REPLICAS = 7;
   public static final Duration MAX_WINDOW = Duration.ofDays(30);
   public static final Set<String> ENGINES = Set.of("docker", JobSpec.Engine.WASM);
-  public static final Set<String> SOURCES = Set.of("ipfs");
+  /**
+   * Storage sources an input may name: {@code ipfs} (a UnixFS CID) and {@code piece} (a Filecoin
+   * piece CID, v1 {@code baga6ea4sea…} or FRC-0069 v2 {@code bafkzcib…}: a CAR stored in a deal,
+   * which the job's providers must hold; at most one per job, since the market records one).
+   */
+  public static final Set<String> SOURCES = Set.of("ipfs", "piece");
   /** attoFIL per nanoFIL: stakes are whole nanoFIL on chain. */
   private static final java.math.BigInteger NANO_FIL = java.math.BigInteger.TEN.pow(9);
 
@@ -220,6 +226,16 @@ public final class JobSpecParser {
         cid = Cid.parse(cidText);
       } catch (CodException e) {
         throw invalid(field + "cid", "a CID (v0 Qm… or v1 bafy…/bafk…)", "\"" + cidText + "\": " + e.getMessage());
+      }
+      boolean piece = PieceCommitment.isPieceCid(cid);
+      if (source.equals("piece") != piece) {
+        throw invalid(field + "cid", source.equals("piece")
+            ? "a piece CID (baga6ea4sea… or bafkzcib…) for source piece"
+            : "a UnixFS CID for source " + source + " (a piece CID needs source: piece)", "\"" + cidText + "\"");
+      }
+      if (piece && inputs.stream().anyMatch(other -> other.source().equals("piece"))) {
+        throw invalid(field + "source", "at most one piece input (the market records one piece per job)",
+            "a second piece " + cidText);
       }
       String path = text(in, "path", true, field);
       if (!path.startsWith("/inputs/") || path.contains("/../") || path.endsWith("/..") || path.contains("//")

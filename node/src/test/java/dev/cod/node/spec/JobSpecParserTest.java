@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cod.cid.Cid;
+import dev.cod.cid.PieceCommitment;
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
 import java.io.IOException;
@@ -27,6 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class JobSpecParserTest {
   private static final String CID = "bafkreiaiiudyukiljdrrjgvymomwnasbccrfdw2oa36bitag5o2tjlzdxy";
+  /** The piece CID (v1) of 127 zero bytes: a 128-byte piece. */
+  private static final String PIECE = PieceCommitment.of(new byte[127]).toCidV1().toString();
   private static final Path EXAMPLE = Path.of("..", "examples", "seattle-precipitation.yaml");
   private static final BigInteger ATTO_PER_FIL = BigInteger.TEN.pow(18);
 
@@ -62,6 +65,23 @@ class JobSpecParserTest {
     String text = Files.readString(EXAMPLE, StandardCharsets.UTF_8);
     assertThat(text).contains("cid: DATA_CID");
     return text.replace("DATA_CID", CID);
+  }
+
+  @Test
+  void aPieceInputIsTheJobsInputPiece() {
+    String yaml = replace(BASE, "path: /inputs/a.csv}\n", "path: /inputs/a.csv}\n  - {source: piece, cid: " + PIECE
+        + ", path: /inputs/weather}\n");
+
+    JobSpec spec = JobSpecParser.parse(yaml);
+
+    assertThat(PIECE).startsWith("baga6ea4sea");
+    assertThat(spec.inputs()).hasSize(2);
+    assertThat(spec.pieceInput()).hasValueSatisfying(in -> {
+      assertThat(in.cid()).isEqualTo(Cid.parse(PIECE));
+      assertThat(in.path()).isEqualTo("/inputs/weather");
+    });
+    assertThat(JobSpecParser.parse(BASE).pieceInput()).isEmpty();
+    assertThat(JobSpecParser.parse(JobSpecParser.toJson(spec)).pieceInput()).isEqualTo(spec.pieceInput());
   }
 
   @Test
@@ -233,6 +253,13 @@ class JobSpecParserTest {
         bad("inputs not a list", s -> replace(s, "inputs:\n  - {", "inputs:\n  {"), "inputs", "a list, found object"),
         bad("unknown input source", s -> replace(s, "source: ipfs", "source: http"), "inputs[0].source", "\"http\""),
         bad("cid not a CID", s -> replace(s, CID, "bafy-not-a-cid"), "inputs[0].cid", "\"bafy-not-a-cid\""),
+        bad("piece source with a UnixFS CID", s -> replace(s, "source: ipfs", "source: piece"), "inputs[0].cid",
+            "a piece CID"),
+        bad("ipfs source with a piece CID", s -> replace(s, CID, PIECE), "inputs[0].cid", "needs source: piece"),
+        bad("two pieces",
+            s -> replace(s, "path: /inputs/a.csv}\n", "path: /inputs/a.csv}\n  - {source: piece, cid: " + PIECE
+                + ", path: /inputs/p1}\n  - {source: piece, cid: " + PIECE + ", path: /inputs/p2}\n"),
+            "inputs[2].source", "at most one piece input"),
         bad("path outside /inputs", s -> replace(s, "path: /inputs/a.csv", "path: /data/a.csv"),
             "inputs[0].path", "\"/data/a.csv\""),
         bad("path with ..", s -> replace(s, "path: /inputs/a.csv", "path: /inputs/../etc/passwd"),
