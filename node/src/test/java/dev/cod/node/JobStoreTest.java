@@ -64,6 +64,25 @@ class JobStoreTest {
   }
 
   @Test
+  void aPieceJobKeepsItsPieceAndTheDealItsBidNamesAcrossARestart() {
+    String piece = "baga6ea4seaqao7s73y24kcutaosvacpdjgfe5pw76ooefnyqw4ynr3d2y6x2mpq";
+    store.insertIfAbsent(7, SPEC, BigInteger.TEN, BigInteger.ONE, true, piece);
+    store.insertIfAbsent(8, SPEC, BigInteger.TEN, BigInteger.ONE, false, null);
+    assertThat(store.find(7).orElseThrow().dealId()).isZero();
+
+    store.update(store.find(7).orElseThrow().withDeal(4242).withBid(Step.BID, BigInteger.TWO, 1, "bid"));
+    JobStore reopened = restart();
+
+    Row row = reopened.find(7).orElseThrow();
+    assertThat(row.pieceCid()).isEqualTo(piece);
+    assertThat(row.dealId()).isEqualTo(4242);
+    assertThat(row.bidIndex()).isEqualTo(1);
+    assertThat(row.auction()).isTrue();
+    assertThat(reopened.find(8).orElseThrow().pieceCid()).isNull();
+    assertThat(reopened.find(8).orElseThrow().dealId()).isZero();
+  }
+
+  @Test
   void insertIfAbsentIsIdempotent() {
     store.insertIfAbsent(7, SPEC, BigInteger.TEN, BigInteger.ONE);
     store.update(store.find(7).orElseThrow().withStep(Step.BID, "bid"));
