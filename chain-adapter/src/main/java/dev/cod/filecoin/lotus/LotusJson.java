@@ -272,14 +272,13 @@ final class LotusJson {
     return node;
   }
 
+  /** The fields cod models; the stand-in leaves out the rest rather than invent values. */
   static ObjectNode minerInfoJson(MinerInfo info, FilecoinAddress.Network network) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("Owner", info.owner().withNetwork(network).toString());
     node.put("Worker", info.worker().withNetwork(network).toString());
-    node.putNull("NewWorker");
     ArrayNode controls = node.putArray("ControlAddresses");
     info.controlAddresses().forEach(a -> controls.add(a.withNetwork(network).toString()));
-    node.put("WorkerChangeEpoch", -1);
     if (info.peerId().isEmpty()) {
       node.putNull("PeerId");
     } else {
