@@ -5,15 +5,24 @@ import dev.cod.chain.EventWatcher;
 import dev.cod.chain.MarketContract;
 import dev.cod.chain.WatcherStore;
 import dev.cod.node.JobStore;
+import dev.cod.filecoin.lotus.JsonRpc4jLotusClient;
+import dev.cod.filecoin.lotus.LotusClient;
+import dev.cod.node.FilecoinConfig;
 import dev.cod.node.NodeConfig;
 import dev.cod.node.ProviderNode;
+import dev.cod.node.deals.DealFinder;
+import dev.cod.node.deals.DealLookup;
+import dev.cod.node.deals.LotusDealFinder;
 import dev.cod.node.exec.DockerExecutor;
 import dev.cod.node.exec.wasm.WasmExecutor;
 import dev.cod.node.ipfs.KuboRpcClient;
+import dev.cod.node.storage.BoosterHttpSource;
+import dev.cod.node.storage.InputSource;
 import dev.cod.node.storage.IpfsInputSource;
 import dev.cod.payments.Keystore;
 import dev.cod.store.H2Database;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 
 /** A provider node wired from its {@link NodeConfig}, running on its own thread until closed. */
@@ -38,9 +47,18 @@ final class RunningNode implements AutoCloseable {
     EventWatcher watcher = new EventWatcher(chain.web3j(), config.market(), config.startBlock(),
         config.confirmations(), LOG_RANGE, new WatcherStore(db), "market");
     KuboRpcClient ipfs = new KuboRpcClient(config.ipfsApi());
-    this.node = new ProviderNode(config, market, watcher, new JobStore(db), ipfs,
-        Map.of(IpfsInputSource.TYPE, new IpfsInputSource(ipfs)),
-        Map.of(docker.engine(), docker, WasmExecutor.ENGINE, new WasmExecutor(config.wasm())), Clock.systemUTC());
+    Map<String, InputSource> sources = new HashMap<>();
+    sources.put(IpfsInputSource.TYPE, new IpfsInputSource(ipfs));
+    DealFinder deals = piece -> DealLookup.none("this node has no Lotus configured (lotusUrl) for piece jobs");
+    FilecoinConfig filecoin = config.filecoin();
+    if (filecoin.enabled()) {
+      LotusClient lotus = new JsonRpc4jLotusClient(filecoin.lotusUrl(), Keystore.readSecret(filecoin.lotusTokenFile()));
+      deals = new LotusDealFinder(lotus, config.minerId(), filecoin.deals());
+      sources.put(BoosterHttpSource.TYPE, new BoosterHttpSource(filecoin.boosterHttpUrl(), config.maxInputBytes()));
+    }
+    this.node = new ProviderNode(config, market, watcher, new JobStore(db), ipfs, sources,
+        Map.of(docker.engine(), docker, WasmExecutor.ENGINE, new WasmExecutor(config.wasm())), deals,
+        Clock.systemUTC());
     this.thread = new Thread(node, "node-" + config.name());
   }
 

@@ -38,10 +38,13 @@ import java.util.Objects;
  * @param wasm how WASM jobs run: YAML {@code wasmMode} ({@code compiler}, the default, or {@code
  *     interpreter}) and {@code wasmMaxOutputEntries} (most files plus directories a job may write
  *     under {@code /outputs}; default and most {@link dev.cod.node.exec.ResultLayout#MAX_OUTPUT_ENTRIES})
+ * @param filecoin Lotus and booster-http for piece jobs: YAML {@code lotusUrl}, {@code
+ *     lotusTokenFile}, {@code boosterHttpUrl} and {@code deals} (a list of deal IDs; in the
+ *     environment, comma-separated); {@link FilecoinConfig#DISABLED} when absent
  */
 public record NodeConfig(String name, String rpcUrl, String market, long startBlock, Path keystore, Path passwordFile,
     URI ipfsApi, URI dockerHost, Path dataDir, long minerId, FilAmount price, FilAmount stake, Duration pollInterval,
-    int confirmations, long maxInputBytes, WasmConfig wasm) {
+    int confirmations, long maxInputBytes, WasmConfig wasm, FilecoinConfig filecoin) {
   public NodeConfig {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(rpcUrl, "rpcUrl");
@@ -55,6 +58,7 @@ public record NodeConfig(String name, String rpcUrl, String market, long startBl
     Objects.requireNonNull(stake, "stake");
     Objects.requireNonNull(pollInterval, "pollInterval");
     Objects.requireNonNull(wasm, "wasm");
+    Objects.requireNonNull(filecoin, "filecoin");
     if (!market.matches("0x[0-9a-fA-F]{40}")) {
       throw invalid("market", "a 0x address of 40 hex digits", market);
     }
@@ -100,7 +104,27 @@ public record NodeConfig(String name, String rpcUrl, String market, long startBl
         Duration.ofMillis(Long.parseLong(v.get("pollIntervalMillis", "500"))),
         Integer.parseInt(v.get("confirmations", "0")),
         Long.parseLong(v.get("maxInputBytes", String.valueOf(1L << 30))),
-        wasm(v));
+        wasm(v),
+        filecoin(v, base));
+  }
+
+  private static FilecoinConfig filecoin(Values v, Path base) {
+    String lotus = v.get("lotusUrl", null);
+    String token = v.get("lotusTokenFile", null);
+    String booster = v.get("boosterHttpUrl", null);
+    java.util.List<Long> deals = new java.util.ArrayList<>();
+    String list = v.get("deals", "");
+    for (String d : list.split(",")) {
+      if (!d.isBlank()) {
+        try {
+          deals.add(Long.parseLong(d.trim()));
+        } catch (NumberFormatException e) {
+          throw invalid("deals", "a list of deal IDs", "\"" + list + "\"");
+        }
+      }
+    }
+    return new FilecoinConfig(lotus == null ? null : URI.create(lotus), token == null ? null : base.resolve(token),
+        booster == null ? null : URI.create(booster), deals);
   }
 
   private static WasmConfig wasm(Values v) {
@@ -126,6 +150,11 @@ public record NodeConfig(String name, String rpcUrl, String market, long startBl
         return fromEnv;
       }
       JsonNode n = yaml.get(key);
+      if (n != null && n.isArray()) { // a list, as the environment writes it: comma-separated
+        java.util.List<String> items = new java.util.ArrayList<>();
+        n.forEach(item -> items.add(item.isNumber() ? item.decimalValue().toPlainString() : item.asText()));
+        return String.join(",", items);
+      }
       return n == null || n.isNull() ? fallback : n.isNumber() ? n.decimalValue().toPlainString() : n.asText();
     }
 

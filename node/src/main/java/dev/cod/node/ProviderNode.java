@@ -12,6 +12,8 @@ import dev.cod.common.CodException;
 import dev.cod.common.ContractRevertedException;
 import dev.cod.node.JobStore.Row;
 import dev.cod.node.JobStore.Step;
+import dev.cod.node.deals.DealFinder;
+import dev.cod.node.deals.DealLookup;
 import dev.cod.node.exec.ExecutionRequest;
 import dev.cod.node.exec.ExecutionResult;
 import dev.cod.node.exec.Executor;
@@ -61,6 +63,7 @@ public final class ProviderNode implements Runnable {
   private final IpfsClient ipfs;
   private final Map<String, InputSource> sources;
   private final Map<String, Executor> executors;
+  private final DealFinder deals;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final Map<Long, JobSpec> specs = new ConcurrentHashMap<>();
@@ -71,9 +74,12 @@ public final class ProviderNode implements Runnable {
    * @param sources the storage sources inputs are fetched from, by {@link InputSource#type()}
    *     ({@code ipfs}, {@code piece}, …); a job naming another source is not bid on
    * @param executors the engines jobs run on, by {@link Executor#engine()}
+   * @param deals which of the SP's storage deals holds a job's input piece (a job naming a piece is
+   *     bid on only with such a deal, whose ID the bid names)
    */
   public ProviderNode(NodeConfig config, MarketContract market, EventWatcher watcher, JobStore store,
-      IpfsClient ipfs, Map<String, InputSource> sources, Map<String, Executor> executors, Clock clock) {
+      IpfsClient ipfs, Map<String, InputSource> sources, Map<String, Executor> executors, DealFinder deals,
+      Clock clock) {
     this.config = config;
     this.market = market;
     this.watcher = watcher;
@@ -81,6 +87,7 @@ public final class ProviderNode implements Runnable {
     this.ipfs = ipfs;
     this.sources = Map.copyOf(sources);
     this.executors = Map.copyOf(executors);
+    this.deals = deals;
     this.clock = clock;
   }
 
@@ -240,6 +247,19 @@ public final class ProviderNode implements Runnable {
     } else if (market.provider(market.account()).free().compareTo(row.stake()) < 0) {
       why = "free stake is below the job's stake " + row.stake() + " attoFIL";
     }
+    if (why == null) {
+      why = pieceProblem(row, spec);
+    }
+    if (why == null && row.pieceCid() != null) {
+      DealLookup deal = deals.find(Cid.parse(row.pieceCid()));
+      if (deal.found()) {
+        row = row.withDeal(deal.dealId());
+        store.update(row);
+        LOG.info("job {}: data is local: {}", row.jobId(), deal.reason());
+      } else {
+        why = deal.reason();
+      }
+    }
     if (why != null) {
       transition(row, Step.SKIPPED, why);
       return;
@@ -252,7 +272,7 @@ public final class ProviderNode implements Runnable {
     }
     int index;
     try {
-      index = market.bid(row.jobId(), price, 0, new byte[32]).index();
+      index = market.bid(row.jobId(), price, row.dealId(), new byte[32]).index();
     } catch (ContractRevertedException e) {
       switch (e.errorName()) {
         case "JobMarketAlreadyBid" -> index = myBid(row.jobId()).index();
@@ -265,6 +285,19 @@ public final class ProviderNode implements Runnable {
     }
     store.update(row.withBid(Step.BID, price, index, "bid " + price + " attoFIL"));
     LOG.info("job {}: SEEN -> BID ({} attoFIL, bid {})", row.jobId(), price, index);
+  }
+
+  /** Why the spec's piece input and the job's piece on chain disagree, or null when they agree. */
+  private static String pieceProblem(Row row, JobSpec spec) {
+    Optional<Cid> specPiece = spec.pieceInput().map(JobSpec.Input::cid);
+    if (row.pieceCid() == null) {
+      return specPiece.map(p -> "the spec names piece " + p + " but the job on chain names none").orElse(null);
+    }
+    if (specPiece.isEmpty() || !specPiece.get().equals(Cid.parse(row.pieceCid()))) {
+      return "the job's piece " + row.pieceCid() + " is not the spec's piece input ("
+          + specPiece.map(Cid::toString).orElse("none") + ")";
+    }
+    return null;
   }
 
   private Optional<String> missingSource(JobSpec spec) {
@@ -355,7 +388,7 @@ public final class ProviderNode implements Runnable {
       if (row.auction()) {
         market.commit(row.jobId(), index, commitment);
       } else {
-        index = market.bid(row.jobId(), BigInteger.ZERO, 0, commitment).index();
+        index = market.bid(row.jobId(), BigInteger.ZERO, row.dealId(), commitment).index();
       }
     } catch (ContractRevertedException e) {
       switch (e.errorName()) {

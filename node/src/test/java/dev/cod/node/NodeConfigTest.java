@@ -42,6 +42,10 @@ class NodeConfigTest {
       maxInputBytes: 1048576
       wasmMode: interpreter
       wasmMaxOutputEntries: 100
+      lotusUrl: http://127.0.0.1:1234/rpc/v1
+      lotusTokenFile: secrets/lotus-token
+      boosterHttpUrl: http://127.0.0.1:7777
+      deals: [12, 7, 4242]
       """.formatted(MARKET);
 
   @TempDir Path tmp;
@@ -81,6 +85,41 @@ class NodeConfigTest {
     assertThat(c.maxInputBytes()).isEqualTo(1 << 20);
     assertThat(c.wasm().mode()).isEqualTo(WasmConfig.Mode.INTERPRETER);
     assertThat(c.wasm().maxOutputEntries()).isEqualTo(100);
+    assertThat(c.filecoin().enabled()).isTrue();
+    assertThat(c.filecoin().lotusUrl()).isEqualTo(URI.create("http://127.0.0.1:1234/rpc/v1"));
+    assertThat(c.filecoin().lotusTokenFile()).isEqualTo(dir.resolve("secrets/lotus-token"));
+    assertThat(c.filecoin().boosterHttpUrl()).isEqualTo(URI.create("http://127.0.0.1:7777"));
+    assertThat(c.filecoin().deals()).containsExactly(12L, 7L, 4242L);
+  }
+
+  @Test
+  void withoutLotusANodeTakesNoPieceJobsAndDealsComeFromTheEnvironmentToo() throws IOException {
+    String none = FULL.substring(0, FULL.indexOf("lotusUrl:"));
+    assertThat(NodeConfig.load(write(none), Map.of()).filecoin()).isEqualTo(FilecoinConfig.DISABLED);
+    assertThat(NodeConfig.load(write(none), Map.of()).filecoin().enabled()).isFalse();
+
+    NodeConfig c = NodeConfig.load(write(FULL), Map.of("COD_DEALS", "5, 6"));
+    assertThat(c.filecoin().deals()).containsExactly(5L, 6L);
+  }
+
+  @Test
+  void aPartialOrMalformedFilecoinSettingIsRefused() throws IOException {
+    assertThatThrownBy(() -> NodeConfig.load(write(replace(FULL, "boosterHttpUrl: http://127.0.0.1:7777\n", "")),
+        Map.of()))
+        .isInstanceOf(CodException.class)
+        .hasMessageContaining("lotusUrl, lotusTokenFile and boosterHttpUrl go together");
+    assertThatThrownBy(() -> NodeConfig.load(write(replace(FULL, "deals: [12, 7, 4242]", "deals: [12, seven]")),
+        Map.of()))
+        .isInstanceOf(CodException.class)
+        .hasMessageContaining("'deals'")
+        .hasMessageContaining("seven");
+    assertThatThrownBy(() -> NodeConfig.load(write(replace(FULL, "deals: [12, 7, 4242]", "deals: [-1]")), Map.of()))
+        .isInstanceOf(CodException.class)
+        .hasMessageContaining("deal IDs >= 0");
+    assertThatThrownBy(() -> NodeConfig.load(write(replace(FULL, "http://127.0.0.1:7777", "ftp://127.0.0.1:7777")),
+        Map.of()))
+        .isInstanceOf(CodException.class)
+        .hasMessageContaining("http(s) URL");
   }
 
   @Test

@@ -20,6 +20,7 @@ import dev.cod.chain.contracts.JobMarket;
 import dev.cod.cid.Cid;
 import dev.cod.node.JobStore.Row;
 import dev.cod.node.JobStore.Step;
+import dev.cod.node.deals.DealLookup;
 import dev.cod.node.exec.DockerExecutor;
 import dev.cod.node.exec.ExecutionRequest;
 import dev.cod.node.exec.Executor;
@@ -673,7 +674,7 @@ class ProviderNodeIT {
       this.config = new NodeConfig("provider-" + number, chain.rpcUrl(), deployment.address(),
           deployment.blockNumber(), dataDir.resolve("unused-keystore.json"), dataDir.resolve("unused-password"),
           kubo.apiUrl(), DockerExecutor.DEFAULT_HOST, dataDir, 1000 + number, price,
-          PROVIDER_STAKE, Duration.ofMillis(250), 0, 1L << 20, WasmConfig.DEFAULT);
+          PROVIDER_STAKE, Duration.ofMillis(250), 0, 1L << 20, WasmConfig.DEFAULT, FilecoinConfig.DISABLED);
       this.executors = Map.of(executor.engine(), executor);
       start();
     }
@@ -685,7 +686,7 @@ class ProviderNodeIT {
       EventWatcher watcher = new EventWatcher(chain.web3j(), deployment.address(), deployment.blockNumber(),
           config.confirmations(), LOG_RANGE, new WatcherStore(db), "market");
       node = new ProviderNode(config, market, watcher, store, ipfs, Map.of("ipfs", new IpfsInputSource(ipfs)),
-          executors, CLOCK);
+          executors, piece -> DealLookup.none("no piece jobs in this test"), CLOCK);
       node.ensureRegisteredAndStaked();
     }
 

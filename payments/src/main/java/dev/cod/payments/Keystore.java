@@ -51,14 +51,28 @@ public final class Keystore {
    */
   public static Credentials load(Path keystore, Path passwordFile) {
     requireOwnerOnly(keystore);
-    requireOwnerOnly(passwordFile);
+    String password = readSecret(passwordFile);
     try {
-      String password = Files.readString(passwordFile, StandardCharsets.UTF_8).lines().findFirst().orElse("");
       return WalletUtils.loadCredentials(password, keystore.toFile());
     } catch (CipherException e) {
       throw new CodException(ErrorCode.KEYSTORE, "cannot decrypt " + keystore + ": wrong password?", e);
     } catch (IOException e) {
       throw new CodException(ErrorCode.KEYSTORE, "cannot read keystore " + keystore + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The first line of a secret file (a keystore password, a Lotus API token), which must be
+   * readable by its owner only. The secret is never put in a message.
+   *
+   * @throws CodException KEYSTORE if the file is missing, unreadable or readable by others
+   */
+  public static String readSecret(Path file) {
+    requireOwnerOnly(file);
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.KEYSTORE, "cannot read secret file " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -41,4 +41,20 @@ class KeystoreTest {
     Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
     assertThatThrownBy(() -> Keystore.load(file, open)).isInstanceOf(CodException.class).hasMessageContaining("chmod 600");
   }
+
+  @Test
+  void readsTheFirstLineOfAnOwnerOnlySecretAndNeverPrintsIt(@TempDir Path tmp) throws Exception {
+    Path token = tmp.resolve("lotus-token");
+    Keystore.writePassword(token, "eyJhbGciOiJIUzI1NiJ9.secret-token");
+    assertThat(Keystore.readSecret(token)).isEqualTo("eyJhbGciOiJIUzI1NiJ9.secret-token");
+
+    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+    assertThatThrownBy(() -> Keystore.readSecret(token))
+        .isInstanceOf(CodException.class)
+        .hasMessageContaining("readable by others")
+        .hasMessageNotContaining("secret-token");
+    assertThatThrownBy(() -> Keystore.readSecret(tmp.resolve("missing")))
+        .isInstanceOf(CodException.class)
+        .hasMessageContaining("missing");
+  }
 }
