@@ -12,6 +12,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -241,6 +243,66 @@ public final class KuboRpcClient implements IpfsClient {
           cid, target, unpacker.contentBytes(), unpacker.entries());
     } finally {
       deleteRecursively(staging);
+    }
+  }
+
+  /**
+   * Writes the CAR (v1) of the DAG under {@code root} to {@code file} ({@code dag/export}), every
+   * block checked against its CID: the bytes a Filecoin storage deal stores as its piece.
+   *
+   * @param maxBytes the most CAR bytes written
+   * @throws CodException INVALID_INPUT if {@code file} exists or cannot be written, or the CAR is
+   *     over {@code maxBytes}; CONTENT_MISMATCH if a block does not match its CID;
+   *     IPFS_UNAVAILABLE if Kubo fails
+   * @see <a href="https://docs.ipfs.tech/reference/kubo/rpc/#api-v0-dag-export">Kubo RPC
+   *     dag/export</a>
+   */
+  public void exportCar(Cid root, Path file, long maxBytes) {
+    requireMaxBytes(maxBytes);
+    Path target = file.toAbsolutePath().normalize();
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new CodException(ErrorCode.INVALID_INPUT, "expected " + target + " not to exist, found it");
+    }
+    Path tmp = target.resolveSibling("." + target.getFileName() + ".cod-" + randomHex());
+    try {
+      try (InputStream car = post("dag/export", List.of(Map.entry("arg", root.toString()),
+              Map.entry("progress", "false")), BodyPublishers.noBody(), null);
+          OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = car.read(buf)) > 0; ) {
+          total += n;
+          if (total > maxBytes) {
+            throw new CodException(ErrorCode.INVALID_INPUT,
+                "the CAR of " + root + " is over the limit of " + maxBytes + " bytes");
+          }
+          out.write(buf, 0, n);
+        }
+      } catch (IOException e) {
+        throw unavailable("dag/export", e);
+      }
+      try (InputStream in = Files.newInputStream(tmp)) {
+        CarReader reader = CarReader.open(in, maxBytes);
+        if (reader.roots().size() != 1 || !reader.roots().get(0).multihash().equals(root.multihash())) {
+          throw new CodException(ErrorCode.CONTENT_MISMATCH,
+              "expected a CAR export rooted at " + root + ", found roots " + reader.roots());
+        }
+        while (reader.next().isPresent()) {
+          // every block is hashed and checked by the reader
+        }
+      } catch (IOException e) {
+        throw new CodException(ErrorCode.INVALID_INPUT, "cannot read back " + tmp + ": " + e, e);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      LOG.info("exported the CAR of {} to {}", root, target);
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.INVALID_INPUT, "cannot write " + target + ": " + e, e);
+    } finally {
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        LOG.warn("cannot delete {}: {}", tmp, e.toString());
+      }
     }
   }
 

@@ -12,8 +12,6 @@ import dev.cod.node.ipfs.KuboDaemon;
 import dev.cod.node.ipfs.KuboRpcClient;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +57,9 @@ class PieceRetrievalIT {
     Path dir = Files.createDirectories(tmp.resolve("weather"));
     Files.copy(csv, dir.resolve("seattle-weather.csv"));
     Cid root = ipfs.add(dir);
-    car = dagExport(daemon.apiUrl(), root);
+    Path carFile = tmp.resolve("weather.car");
+    ipfs.exportCar(root, carFile, MAX);
+    car = Files.readAllBytes(carFile);
 
     PieceCommitment commP = PieceCommitment.of(car);
     piece = Arrays.copyOf(car, (int) commP.unpaddedSize());
@@ -78,16 +78,6 @@ class PieceRetrievalIT {
     if (daemon != null) {
       daemon.close();
     }
-  }
-
-  /** The CAR of {@code root}, as Kubo's {@code dag export} writes it. */
-  private static byte[] dagExport(URI api, Cid root) throws Exception {
-    HttpResponse<byte[]> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(api + "/api/v0/dag/export?arg=" + root + "&progress=false"))
-            .POST(HttpRequest.BodyPublishers.noBody()).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-    assertThat(response.statusCode()).isEqualTo(200);
-    return response.body();
   }
 
   private static BoosterHttpSource source(URI base) {
