@@ -53,7 +53,7 @@ final class RunningNode implements AutoCloseable {
     FilecoinConfig filecoin = config.filecoin();
     if (filecoin.enabled()) {
       LotusClient lotus = new JsonRpc4jLotusClient(filecoin.lotusUrl(), Keystore.readSecret(filecoin.lotusTokenFile()));
-      deals = new LotusDealFinder(lotus, config.minerId(), filecoin.deals());
+      deals = new LotusDealFinder(lotus, config.minerId(), filecoin::currentDeals);
       sources.put(BoosterHttpSource.TYPE, new BoosterHttpSource(filecoin.boosterHttpUrl(), config.maxInputBytes()));
     }
     this.node = new ProviderNode(config, market, watcher, new JobStore(db), ipfs, sources,

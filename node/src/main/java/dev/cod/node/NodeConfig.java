@@ -39,8 +39,9 @@ import java.util.Objects;
  *     interpreter}) and {@code wasmMaxOutputEntries} (most files plus directories a job may write
  *     under {@code /outputs}; default and most {@link dev.cod.node.exec.ResultLayout#MAX_OUTPUT_ENTRIES})
  * @param filecoin Lotus and booster-http for piece jobs: YAML {@code lotusUrl}, {@code
- *     lotusTokenFile}, {@code boosterHttpUrl} and {@code deals} (a list of deal IDs; in the
- *     environment, comma-separated); {@link FilecoinConfig#DISABLED} when absent
+ *     lotusTokenFile}, {@code boosterHttpUrl}, {@code deals} (a list of deal IDs; in the
+ *     environment, comma-separated) and {@code dealsFile}; {@link FilecoinConfig#DISABLED} when
+ *     absent
  */
 public record NodeConfig(String name, String rpcUrl, String market, long startBlock, Path keystore, Path passwordFile,
     URI ipfsApi, URI dockerHost, Path dataDir, long minerId, FilAmount price, FilAmount stake, Duration pollInterval,
@@ -123,8 +124,9 @@ public record NodeConfig(String name, String rpcUrl, String market, long startBl
         }
       }
     }
+    String dealsFile = v.get("dealsFile", null);
     return new FilecoinConfig(lotus == null ? null : URI.create(lotus), token == null ? null : base.resolve(token),
-        booster == null ? null : URI.create(booster), deals);
+        booster == null ? null : URI.create(booster), deals, dealsFile == null ? null : base.resolve(dealsFile));
   }
 
   private static WasmConfig wasm(Values v) {

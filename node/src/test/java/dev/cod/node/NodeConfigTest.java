@@ -46,6 +46,7 @@ class NodeConfigTest {
       lotusTokenFile: secrets/lotus-token
       boosterHttpUrl: http://127.0.0.1:7777
       deals: [12, 7, 4242]
+      dealsFile: deals.txt
       """.formatted(MARKET);
 
   @TempDir Path tmp;
@@ -90,6 +91,23 @@ class NodeConfigTest {
     assertThat(c.filecoin().lotusTokenFile()).isEqualTo(dir.resolve("secrets/lotus-token"));
     assertThat(c.filecoin().boosterHttpUrl()).isEqualTo(URI.create("http://127.0.0.1:7777"));
     assertThat(c.filecoin().deals()).containsExactly(12L, 7L, 4242L);
+    assertThat(c.filecoin().dealsFile()).isEqualTo(dir.resolve("deals.txt"));
+  }
+
+  @Test
+  void theDealsFileIsReadAgainAtEachLookupAfterTheInlineDeals() throws IOException {
+    NodeConfig c = NodeConfig.load(write(FULL), Map.of());
+    Path deals = c.filecoin().dealsFile();
+    assertThat(c.filecoin().currentDeals()).as("no file yet").containsExactly(12L, 7L, 4242L);
+
+    Files.writeString(deals, "# deals of f01000\n99\n\n100  # the weather piece\n");
+    assertThat(c.filecoin().currentDeals()).containsExactly(12L, 7L, 4242L, 99L, 100L);
+
+    Files.writeString(deals, "99\nninety\n");
+    assertThatThrownBy(() -> c.filecoin().currentDeals())
+        .isInstanceOf(CodException.class)
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("ninety");
   }
 
   @Test

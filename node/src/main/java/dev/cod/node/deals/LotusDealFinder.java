@@ -14,6 +14,7 @@ import dev.cod.filecoin.lotus.TipSetKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Finds the deal for a piece among the storage deals this SP says it holds (the node config's
@@ -31,22 +32,23 @@ import java.util.Objects;
 public final class LotusDealFinder implements DealFinder {
   private final LotusClient lotus;
   private final long minerId;
-  private final List<Long> deals;
+  private final Supplier<List<Long>> dealIds;
 
   /**
    * @param lotus the SP's Lotus node
    * @param minerId this SP's miner actor ID (the N of f0N)
-   * @param deals the deal IDs this SP holds, in the order they are tried
+   * @param dealIds the deal IDs this SP holds, in the order they are tried; asked at each lookup
    */
-  public LotusDealFinder(LotusClient lotus, long minerId, List<Long> deals) {
+  public LotusDealFinder(LotusClient lotus, long minerId, Supplier<List<Long>> dealIds) {
     this.lotus = Objects.requireNonNull(lotus, "lotus");
     this.minerId = minerId;
-    this.deals = List.copyOf(deals);
+    this.dealIds = Objects.requireNonNull(dealIds, "dealIds");
   }
 
   @Override
   public DealLookup find(Cid pieceCid) {
     FilecoinCid wanted = FilecoinCid.of(v1(pieceCid));
+    List<Long> deals = dealIds.get();
     if (deals.isEmpty()) {
       return DealLookup.none("this node's config lists no storage deals (deals: [...])");
     }

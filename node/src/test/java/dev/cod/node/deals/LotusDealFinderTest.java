@@ -45,7 +45,7 @@ class LotusDealFinderTest {
   }
 
   private DealLookup find(List<Long> deals, Cid piece) {
-    return new LotusDealFinder(client, MINER, deals).find(piece);
+    return new LotusDealFinder(client, MINER, () -> deals).find(piece);
   }
 
   @Test
