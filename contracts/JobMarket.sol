@@ -3,6 +3,8 @@ pragma solidity 0.8.28;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IDealOracle} from "./interfaces/IDealOracle.sol";
+import {IMinerOracle} from "./interfaces/IMinerOracle.sol";
 
 /**
  * @title JobMarket
@@ -20,6 +22,11 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
  *   directly).
  * - auction (bidWindow > 0): bids carry a price; after the window anyone calls {assign} (the N
  *   cheapest win, ties to the earlier bid, each paid its bid); winners {commit}, then reveal.
+ *
+ * Data locality: a provider registers bound to a Filecoin miner actor ID that it controls (checked
+ * by the {MINER_ORACLE}); a job may name an input piece (piece CID, commP), and then every bid must
+ * name a deal of the bidder's miner for that piece that the {DEAL_ORACLE} finds active. The
+ * oracles are set at deployment: the FVM adapters on Filecoin, test doubles elsewhere.
  *
  * The result CID revealed by at least `quorum` assigned providers wins: they are paid and share
  * the stake slashed from dissenters and silent providers. Client refunds and failure refunds are
@@ -49,6 +56,8 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     uint16 public constant MAX_PROVIDERS = type(uint16).max;
     /// @notice attoFIL per nanoFIL: the job slot keeps the stake per replica in whole nanoFIL.
     uint256 public constant NANO_FIL = 1e9;
+    /// @notice Largest stake per replica, attoFIL: 2^56 − 1 nanoFIL (~72 million FIL; the job slot keeps it in 56 bits).
+    uint256 public constant MAX_STAKE_PER_REPLICA = uint256(type(uint56).max) * NANO_FIL;
 
     /// @notice States of a job. Finalized, Failed and Cancelled are terminal.
     enum JobState {
@@ -78,8 +87,10 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     /**
      * @dev One storage slot: everything bid, commit and reveal read or write, with the provider ids
      * of the first two bids (bid 2's is in {Terms}, later ones in a side word): a 3-replica job
-     * never pays for a bidder slot of its own. The stake per replica is kept in whole nanoFIL;
-     * the reveal count is the popcount of `revealedMask`.
+     * never pays for a bidder slot of its own. The stake per replica is kept in whole nanoFIL (56
+     * bits, see {MAX_STAKE_PER_REPLICA}); the reveal count is the popcount of `revealedMask`.
+     * `hasPiece` says whether the job names an input piece (its hash is in `_pieceCidHashes`), so a
+     * bid on a job without one reads no other slot for it.
      */
     struct Job {
         JobState state;
@@ -93,7 +104,8 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         uint16 revealedMask;
         uint24 executionWindow;
         uint24 revealWindow;
-        uint64 stakeNano;
+        uint56 stakeNano;
+        bool hasPiece;
         uint16 bidder0;
         uint16 bidder1;
     }
@@ -179,6 +191,13 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     mapping(uint256 => mapping(uint256 => bytes32)) private _digests;
     /// @dev jobId => bid index => price, auction bids only.
     mapping(uint256 => mapping(uint256 => uint256)) private _prices;
+    /// @dev jobId => keccak256 of its input piece CID (binary form), for jobs that name one.
+    mapping(uint256 => bytes32) private _pieceCidHashes;
+
+    /// @notice Judges the deals that bids on jobs with an input piece name (set at deployment).
+    IDealOracle public immutable DEAL_ORACLE;
+    /// @notice Says whether an account controls the miner it registers with (set at deployment).
+    IMinerOracle public immutable MINER_ORACLE;
 
     /**
      * @notice A provider registered, bound to its miner actor ID, under provider id `providerId`.
@@ -213,6 +232,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
      * @param jobId the new job's id
      * @param client the account that posted it and gets refunds
      * @param specCid binary CID of the job spec (kept in this event only)
+     * @param inputPieceCid binary piece CID (commP) of the input every bid must hold a deal for; empty: none
      * @param replicas providers to run the job
      * @param quorum agreeing reveals needed
      * @param maxPrice attoFIL paid per replica on the fast path, the most paid in an auction
@@ -226,6 +246,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         uint256 indexed jobId,
         address indexed client,
         bytes specCid,
+        bytes inputPieceCid,
         uint8 replicas,
         uint8 quorum,
         uint256 maxPrice,
@@ -265,7 +286,8 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
      * @param provider the bidder
      * @param index the bid's index in the job (commit and reveal name it)
      * @param price attoFIL asked (auction); 0 on the fast path, which pays maxPrice
-     * @param dealId storage deal that holds the job's input (0: none)
+     * @param dealId storage deal that holds the job's input piece, found active by the deal oracle;
+     * on a job without an input piece, whatever the bidder named, unchecked (0: none)
      * @param commitment the provider's commitment (fast path); zero in an auction
      */
     event BidPlaced(
@@ -347,6 +369,35 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     error JobMarketStakeTooLow(uint256 stakePerReplica, uint256 min);
     /// @notice The caller has not registered as a provider.
     error JobMarketNotRegistered(address account);
+    /**
+     * @notice The account registering is not a controlling address (owner, worker, control
+     * address) of the miner it names, as the miner oracle sees it.
+     * @param account the registering account
+     * @param minerId the miner actor ID it named
+     */
+    error JobMarketNotMinerController(address account, uint64 minerId);
+    /**
+     * @notice An oracle address given at deployment holds no contract.
+     * @param oracle the address
+     */
+    error JobMarketOracleNotContract(address oracle);
+    /**
+     * @notice The input piece CID is longer than {MAX_CID_LENGTH}.
+     * @param length its length, bytes
+     */
+    error JobMarketInvalidPieceCid(uint256 length);
+    /**
+     * @notice A bid on a job with an input piece names no deal (deal ID 0).
+     * @param jobId the job
+     */
+    error JobMarketDealRequired(uint256 jobId);
+    /**
+     * @notice The deal a bid names does not hold the job's input piece for the bidder's miner now.
+     * @param jobId the job
+     * @param dealId the deal named
+     * @param status the first check that failed, as the deal oracle says (see {IDealOracle.DealStatus})
+     */
+    error JobMarketDealRejected(uint256 jobId, uint64 dealId, IDealOracle.DealStatus status);
     /// @notice The caller registered already.
     error JobMarketAlreadyRegistered(address account, uint16 providerId);
     /**
@@ -419,8 +470,17 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     /// @notice Sending FIL to `to` failed.
     error JobMarketTransferFailed(address to, uint256 amount);
 
-    /// @notice Deploys the market with the deployer as its owner (two-step transfers, {Ownable2Step}).
-    constructor() Ownable(msg.sender) {
+    /**
+     * @notice Deploys the market with the deployer as its owner (two-step transfers, {Ownable2Step})
+     * and its two oracles, fixed for its lifetime.
+     * @param dealOracle_ judges the deals named by bids on jobs with an input piece (FvmDealOracle on Filecoin)
+     * @param minerOracle_ checks that a registering account controls its miner (FvmMinerOracle on Filecoin)
+     */
+    constructor(IDealOracle dealOracle_, IMinerOracle minerOracle_) Ownable(msg.sender) {
+        if (address(dealOracle_).code.length == 0) revert JobMarketOracleNotContract(address(dealOracle_));
+        if (address(minerOracle_).code.length == 0) revert JobMarketOracleNotContract(address(minerOracle_));
+        DEAL_ORACLE = dealOracle_;
+        MINER_ORACLE = minerOracle_;
         _settings.nextJobId = 1;
     }
 
@@ -479,14 +539,19 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     // ------------------------------------------------------------------ providers
 
     /**
-     * @notice Registers the caller as a provider bound to its Filecoin miner actor ID.
-     * @param minerId the miner actor ID (the N of fN); not checked on chain
+     * @notice Registers the caller as a provider bound to its Filecoin miner actor ID, which it
+     * must control: the {MINER_ORACLE} must find the caller among the miner's owner, worker and
+     * control addresses (on Filecoin, by the caller's f410 address). The binding is for good.
+     * @param minerId the miner actor ID (the N of fN)
      */
     function register(uint64 minerId) external {
         Provider storage p = providers[msg.sender];
         if (p.id != 0) revert JobMarketAlreadyRegistered(msg.sender, p.id);
         uint16 count = providerCount;
         if (count == MAX_PROVIDERS) revert JobMarketTooManyProviders();
+        if (!MINER_ORACLE.isControllingAddress(minerId, msg.sender)) {
+            revert JobMarketNotMinerController(msg.sender, minerId);
+        }
         uint16 id = count + 1;
         providerCount = id;
         p.id = id;
@@ -528,10 +593,14 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
     /**
      * @notice Posts a job; the value sent must be the escrow `replicas * maxPrice` attoFIL.
      * @param specCid binary CID of the job spec (JSON on IPFS); kept in the event only
+     * @param inputPieceCid binary piece CID (commP, CIDv1 fil-commitment-unsealed, as in deal
+     * proposals) of the input: every bid must then name an active deal of the bidder's miner for
+     * it; empty for none; at most MAX_CID_LENGTH bytes; in the event, its keccak256 in storage
      * @param replicas providers to run the job, 1..MAX_REPLICAS
      * @param quorum agreeing reveals needed, more than replicas / 2
      * @param maxPrice attoFIL paid per replica on the fast path, the most paid in an auction
-     * @param stakePerReplica attoFIL each provider locks while it works, lost if it dissents or goes silent
+     * @param stakePerReplica attoFIL each provider locks while it works, lost if it dissents or goes
+     * silent: whole nanoFIL, at most MAX_STAKE_PER_REPLICA
      * @param bidWindow seconds bids are taken in an auction; 0 for the fast path
      * @param executionWindow seconds from posting (fast path) or assignment (auction) to the commit deadline
      * @param revealWindow seconds from the commit deadline to the reveal deadline
@@ -539,6 +608,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
      */
     function postJob(
         bytes calldata specCid,
+        bytes calldata inputPieceCid,
         uint8 replicas,
         uint8 quorum,
         uint96 maxPrice,
@@ -548,6 +618,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         uint32 revealWindow
     ) external payable returns (uint256 jobId) {
         if (specCid.length == 0 || specCid.length > MAX_CID_LENGTH) revert JobMarketInvalidCid(specCid.length);
+        if (inputPieceCid.length > MAX_CID_LENGTH) revert JobMarketInvalidPieceCid(inputPieceCid.length);
         if (replicas == 0 || replicas > MAX_REPLICAS) revert JobMarketInvalidReplicas(replicas, MAX_REPLICAS);
         if (quorum > replicas || uint16(quorum) * 2 <= replicas) revert JobMarketInvalidQuorum(quorum, replicas);
         if (bidWindow > MAX_WINDOW) revert JobMarketInvalidWindow(bidWindow);
@@ -555,6 +626,9 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         if (revealWindow == 0 || revealWindow > MAX_WINDOW) revert JobMarketInvalidWindow(revealWindow);
         if (maxPrice > type(uint80).max) revert JobMarketAmountTooLarge(maxPrice, type(uint80).max);
         if (stakePerReplica % NANO_FIL != 0) revert JobMarketNotWholeNanoFil(stakePerReplica);
+        if (stakePerReplica > MAX_STAKE_PER_REPLICA) {
+            revert JobMarketAmountTooLarge(stakePerReplica, MAX_STAKE_PER_REPLICA);
+        }
         uint256 escrow = uint256(maxPrice) * replicas;
         if (msg.value != escrow) revert JobMarketWrongEscrow(escrow, msg.value);
 
@@ -579,14 +653,26 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
             revealedMask: 0,
             executionWindow: uint24(executionWindow),
             revealWindow: uint24(revealWindow),
-            stakeNano: uint64(stakePerReplica / NANO_FIL),
+            stakeNano: uint56(stakePerReplica / NANO_FIL),
+            hasPiece: inputPieceCid.length != 0,
             bidder0: 0,
             bidder1: 0
         });
         _terms[jobId] = Terms({client: msg.sender, maxPrice: uint80(maxPrice), bidder2: 0});
+        if (inputPieceCid.length != 0) _pieceCidHashes[jobId] = keccak256(inputPieceCid);
         emit JobPosted(
-            jobId, msg.sender, specCid, replicas, quorum, maxPrice, stakePerReplica, bidWindow, executionWindow,
-            revealWindow, deadline
+            jobId,
+            msg.sender,
+            specCid,
+            inputPieceCid,
+            replicas,
+            quorum,
+            maxPrice,
+            stakePerReplica,
+            bidWindow,
+            executionWindow,
+            revealWindow,
+            deadline
         );
         emit JobStateChanged(jobId, JobState.None, JobState.Open);
     }
@@ -599,9 +685,13 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
      * Fast path: `price` must be 0 (the job pays maxPrice) and `commitment` is the provider's
      * commitment to its result (see {commitmentOf}; may be zero only when replicas is 1); the
      * N-th bid opens the reveals. Auction: `price` at most maxPrice, `commitment` zero.
+     * On a job with an input piece, `dealId` must name a deal that the {DEAL_ORACLE} finds active
+     * now, for that piece, stored by the bidder's miner (else {JobMarketDealRequired} or
+     * {JobMarketDealRejected} with the failed check); on a job without one it is not checked.
      * @param jobId the job
      * @param price attoFIL asked (auction, at most maxPrice); 0 on the fast path
-     * @param dealId storage deal that holds the job's input (0 when the job names no piece)
+     * @param dealId storage market deal ID holding the job's input piece; on a job without an input
+     * piece, unchecked and only reported in BidPlaced (the node sends 0)
      * @param commitment the result commitment (fast path; see {commitmentOf}); zero in an auction
      */
     function bid(uint256 jobId, uint96 price, uint64 dealId, bytes32 commitment) external {
@@ -629,6 +719,7 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         uint256 stakeAtto = uint256(job.stakeNano) * NANO_FIL;
         uint256 free = p.balance - p.locked;
         if (stakeAtto > free) revert JobMarketInsufficientFreeStake(msg.sender, stakeAtto, free);
+        if (job.hasPiece) _checkDeal(jobId, dealId);
 
         providers[msg.sender].locked = p.locked + uint96(stakeAtto);
         // slither-disable-next-line incorrect-equality -- a bid index picking where the id is kept
@@ -931,6 +1022,13 @@ contract JobMarket is ReentrancyGuardTransient, Ownable2Step {
         if (i == 1) return job.bidder1;
         if (i == 2) return _terms[jobId].bidder2;
         return uint16(_bidders[jobId] >> (16 * (i - 3)));
+    }
+
+    /// @dev Reverts unless the deal oracle finds `dealId` active for the job's piece and the caller's miner.
+    function _checkDeal(uint256 jobId, uint64 dealId) private view {
+        if (dealId == 0) revert JobMarketDealRequired(jobId);
+        IDealOracle.DealStatus status = DEAL_ORACLE.dealStatus(dealId, _pieceCidHashes[jobId], minerIdOf[msg.sender]);
+        if (status != IDealOracle.DealStatus.Active) revert JobMarketDealRejected(jobId, dealId, status);
     }
 
     function _loadJob(uint256 jobId) private view returns (Job memory job) {

@@ -1,4 +1,4 @@
-// solidity-coverage: the market only (mocks are test fixtures), with the IR pipeline's Yul
+// solidity-coverage: the market and the oracles (mocks are test fixtures), with the IR pipeline's Yul
 // optimizer configured as the plugin needs for viaIR contracts; json-summary feeds
 // scripts/check-coverage.js, which CI uses to enforce the thresholds.
 module.exports = {

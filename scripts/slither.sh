@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Slither (from PyPI) on the market contract, reading the Hardhat build: crytic-compile takes the
+# Slither (from PyPI) on the market contract and its oracles, reading the Hardhat build: crytic-compile takes the
 # solc-js output from hardhat/artifacts/build-info, so no native solc (nor solc-select) is needed.
 # Installs the pinned Slither into a venv under .devnet-tools/ if it is missing, compiles with
 # Hardhat, and fails (non-zero) on any high or medium finding that is not answered in the
@@ -13,9 +13,10 @@ COD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 SLITHER_VERSION="0.11.6"
 CRYTIC_COMPILE_VERSION="0.4.2"
-TARGET="contracts/JobMarket.sol"
-# Results only in dependencies (OpenZeppelin), mocks and attacker contracts are not ours to fix.
-FILTER_PATHS='node_modules/|@openzeppelin/|contracts/mocks/'
+# Our contracts that go on chain: the market, its oracle interfaces and the FVM adapters.
+TARGETS=(contracts/JobMarket.sol contracts/interfaces/*.sol contracts/oracles/*.sol)
+# Results only in dependencies (OpenZeppelin, filecoin-solidity), mocks and attacker contracts are not ours to fix.
+FILTER_PATHS='node_modules/|@openzeppelin/|@zondax/|contracts/mocks/'
 VENV="$COD_STATE/slither-$SLITHER_VERSION"
 HH="$COD_ROOT/hardhat"
 
@@ -35,7 +36,7 @@ ensure_slither() {
 # Every answered finding must say why it is safe: `// slither-disable-next-line DETECTOR -- reason`.
 check_triage_comments() {
   local bare
-  bare="$(grep -n 'slither-disable' "$COD_ROOT/$TARGET" | grep -v -- ' -- ' || true)"
+  bare="$(cd "$COD_ROOT" && grep -n 'slither-disable' "${TARGETS[@]}" | grep -v -- ' -- ' || true)"
   if [[ -n "$bare" ]]; then
     log "slither-disable comments without a reason (add ' -- why it is safe'):"
     printf '%s\n' "$bare" >&2
@@ -53,7 +54,7 @@ log "compiling with Hardhat (solc-js)"
 
 # --hardhat-ignore-compile: read the build above. --npx-disable with hardhat's bin on PATH:
 # crytic-compile asks `hardhat console` for the project's paths, without npx's noise.
-log "slither $SLITHER_VERSION on $TARGET"
+log "slither $SLITHER_VERSION on ${TARGETS[*]}"
 cd "$HH"
 PATH="$HH/node_modules/.bin:$VENV/bin:$PATH" slither . \
   --hardhat-ignore-compile --npx-disable \

@@ -7,6 +7,7 @@ const {
   expect,
   time,
   it,
+  register,
   load,
   State,
   Slash,
@@ -515,7 +516,7 @@ describe("JobMarket: admin", function () {
         providers: [p1],
       } = await load(stakedProvidersFixture);
       await market.connect(deployer).pause();
-      await expect(market.connect(outsider).register(42))
+      await expect(register(market, outsider, 42))
         .to.emit(market, "ProviderRegistered")
         .withArgs(outsider.address, 42, 12);
       await expect(market.connect(outsider).stake({ value: 10n }))
@@ -834,6 +835,7 @@ describe("JobMarket: admin", function () {
           2n,
           client.address,
           anyValue,
+          "0x",
           3,
           2,
           MAX_PRICE,

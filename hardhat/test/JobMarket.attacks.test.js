@@ -3,6 +3,9 @@ const {
   expect,
   time,
   it,
+  register,
+  allowMiner,
+  deployMarket,
   load,
   track,
   expectLedger,
@@ -43,6 +46,7 @@ function postJobCall(market, opts = {}) {
   return [
     calldata(market, "postJob", [
       o.specCid,
+      o.inputPieceCid,
       o.replicas,
       o.quorum,
       o.maxPrice,
@@ -58,6 +62,7 @@ function postJobCall(market, opts = {}) {
 /** A contract account registered as provider 12 on `market` with {DEPOSIT} staked. */
 async function contractProvider(market, name, extraArgs = []) {
   const account = await ethers.deployContract(name, [await market.getAddress(), ...extraArgs]);
+  await allowMiner(market, account, 4242);
   await account.execute(calldata(market, "register", [4242]));
   await account.execute(calldata(market, "stake"), { value: DEPOSIT });
   return account;
@@ -308,8 +313,8 @@ describe("JobMarket: attacks", function () {
     it("a commitment replayed on another market deployment does not match", async function () {
       const f = await load(stakedProvidersFixture);
       const [p1] = f.providers;
-      const other = await ethers.deployContract("JobMarket");
-      await other.connect(p1).register(1000);
+      const { market: other } = await deployMarket();
+      await register(other, p1, 1000);
       await other.connect(p1).stake({ value: DEPOSIT });
       const jobHere = (await postJob(f.market, f.client, { replicas: 1, quorum: 1 })).jobId;
       const jobThere = (await postJob(other, f.client, { replicas: 1, quorum: 1 })).jobId;
@@ -437,7 +442,7 @@ describe("JobMarket: attacks", function () {
     it("an account without a lock revealing a bound commitment cannot take the pay either", async function () {
       const f = await load(deployFixture);
       const { market, client, outsider, providers: [bidder] } = f;
-      await market.connect(bidder).register(1);
+      await register(market, bidder, 1);
       const { jobId } = await postJob(market, client, { replicas: 1, quorum: 1, stake: 0n });
       await market.connect(bidder).bid(jobId, 0, 0, await commitmentFor(market, jobId, outsider, RESULT));
       await revealBy(market, jobId, outsider, 0, RESULT);

@@ -3,6 +3,7 @@ const {
   expect,
   time,
   it,
+  register,
   load,
   State,
   ETH,
@@ -92,7 +93,7 @@ describe("JobMarket: auction", function () {
       await expect(auctionBid(market, jobId, outsider, 1n))
         .to.be.revertedWithCustomError(market, "JobMarketNotRegistered")
         .withArgs(outsider.address);
-      await market.connect(outsider).register(1);
+      await register(market, outsider, 1);
       await expect(auctionBid(market, jobId, outsider, 1n))
         .to.be.revertedWithCustomError(market, "JobMarketInsufficientFreeStake")
         .withArgs(outsider.address, STAKE, 0n);

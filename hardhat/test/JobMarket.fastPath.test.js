@@ -3,6 +3,7 @@ const {
   expect,
   time,
   it,
+  register,
   load,
   State,
   MAX_PRICE,
@@ -124,7 +125,7 @@ describe("JobMarket: fast path", function () {
 
     it("reverts InsufficientFreeStake for a provider whose free balance is below the job's stake", async function () {
       const { market, outsider, jobId } = await load(fastJobFixture);
-      await market.connect(outsider).register(9);
+      await register(market, outsider, 9);
       await market.connect(outsider).stake({ value: STAKE - 1n });
       await expect(fastBid(market, jobId, outsider, RESULT))
         .to.be.revertedWithCustomError(market, "JobMarketInsufficientFreeStake")
@@ -432,7 +433,7 @@ describe("JobMarket: fast path", function () {
     it("a zero-price, zero-stake job settles without moving FIL and credits nothing", async function () {
       const f = await load(deployFixture);
       const { market, client, outsider } = f;
-      await market.connect(outsider).register(5);
+      await register(market, outsider, 5);
       const { jobId } = await postJob(market, client, { replicas: 1, quorum: 1, maxPrice: 0n, stake: 0n, value: 0n });
       await market.connect(outsider).bid(jobId, 0, 0, ethers.ZeroHash);
       const tx = market.connect(outsider).reveal(jobId, 0, RESULT, ethers.ZeroHash);

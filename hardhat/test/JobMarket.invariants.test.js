@@ -56,8 +56,11 @@ describe("JobMarket invariants (fast-check)", function () {
 
   before(async function () {
     signers = await ethers.getSigners();
-    market = await (await ethers.getContractFactory("JobMarket")).deploy();
+    const minerOracle = await ethers.deployContract("MockMinerOracle");
+    const dealOracle = await ethers.deployContract("MockDealOracle");
+    market = await ethers.deployContract("JobMarket", [await dealOracle.getAddress(), await minerOracle.getAddress()]);
     for (let i = 0; i < PROVIDERS; i++) {
+      await minerOracle.setController(1000 + i, signers[2 + i].address, true);
       await market.connect(signers[2 + i]).register(1000 + i);
       await market.connect(signers[2 + i]).stake({ value: ETH("3") });
     }
@@ -102,7 +105,7 @@ describe("JobMarket invariants (fast-check)", function () {
       case "post": {
         const client = pick(clients, a.client);
         const quorum = Math.floor(a.replicas / 2) + 1;
-        const receipt = await tryTx(market.connect(client).postJob(SPEC, a.replicas, quorum, MAX_PRICE, STAKE,
+        const receipt = await tryTx(market.connect(client).postJob(SPEC, "0x", a.replicas, quorum, MAX_PRICE, STAKE,
           a.auction ? 300 : 0, 600, 600, { value: MAX_PRICE * BigInt(a.replicas) }));
         if (receipt) {
           jobs.push({ id: await market.jobCount(), client, replicas: a.replicas, quorum, auction: a.auction, bids: new Map() });

@@ -5,6 +5,7 @@ const {
   expect,
   time,
   it,
+  register,
   load,
   State,
   UINT96_MAX,
@@ -68,7 +69,7 @@ describe("JobMarket: postJob", function () {
       const terms = [3, 2, MAX_PRICE, STAKE, 0, EXECUTION_WINDOW, REVEAL_WINDOW];
       await expect(postTx(market, client, { specCid: bytesOf(128) }))
         .to.emit(market, "JobPosted")
-        .withArgs(1n, client.address, bytesOf(128), ...terms, anyValue);
+        .withArgs(1n, client.address, bytesOf(128), "0x", ...terms, anyValue);
     });
 
     it("accepts a one-byte spec CID", async function () {
@@ -242,7 +243,7 @@ describe("JobMarket: postJob", function () {
     it("pays a maxPrice of uint80 max into a provider's empty balance, which withdraws it", async function () {
       const { market, client, outsider } = await load(deployFixture);
       await setBalance(client.address, UINT80_MAX * 3n);
-      await market.connect(outsider).register(1);
+      await register(market, outsider, 1);
       const { jobId } = await postJob(market, client, { replicas: 1, quorum: 1, maxPrice: UINT80_MAX, stake: 0n });
       expect((await market.getBids(jobId)).length).to.equal(0);
       await market.connect(outsider).bid(jobId, 0, 0, ethers.ZeroHash);
@@ -299,16 +300,29 @@ describe("JobMarket: postJob", function () {
           const terms = [3, 2, MAX_PRICE, stake, bidWindow, EXECUTION_WINDOW, REVEAL_WINDOW];
           await expect(tx)
             .to.emit(market, "JobPosted")
-            .withArgs(jobId, client.address, SPEC_CID, ...terms, anyValue);
+            .withArgs(jobId, client.address, SPEC_CID, "0x", ...terms, anyValue);
           expect((await market.getJob(jobId)).stake).to.equal(stake);
         }
       }
     });
 
-    it("accepts the largest stake per replica of whole nanoFIL within uint88, which a bid locks and a cancel unlocks to the attoFIL", async function () {
+    it("reverts AmountTooLarge one nanoFIL above MAX_STAKE_PER_REPLICA (2^56 − 1 nanoFIL: the job slot keeps 56 bits), on both paths", async function () {
+      const { market, client } = await load(deployFixture);
+      expect(await market.MAX_STAKE_PER_REPLICA()).to.equal(MAX_STAKE);
+      expect(MAX_STAKE).to.equal(((1n << 56n) - 1n) * NANO);
+      for (const bidWindow of [0, BID_WINDOW]) {
+        for (const stake of [MAX_STAKE + NANO, (1n << 56n) * NANO, UINT88_MAX - (UINT88_MAX % NANO)]) {
+          await expect(postTx(market, client, { stake, bidWindow }))
+            .to.be.revertedWithCustomError(market, "JobMarketAmountTooLarge")
+            .withArgs(stake, MAX_STAKE);
+        }
+      }
+      expect(await market.jobCount()).to.equal(0n);
+    });
+
+    it("accepts the largest stake per replica (MAX_STAKE_PER_REPLICA), which a bid locks and a cancel unlocks to the attoFIL", async function () {
       const { market, client, providers: [p1] } = await load(deployFixture);
       expect(MAX_STAKE % NANO).to.equal(0n);
-      expect(UINT88_MAX - MAX_STAKE < NANO).to.equal(true);
       const { jobId } = await postJob(market, client, {
         replicas: 1,
         quorum: 1,
@@ -316,7 +330,7 @@ describe("JobMarket: postJob", function () {
         bidWindow: BID_WINDOW,
       });
       expect((await market.getJob(jobId)).stake).to.equal(MAX_STAKE);
-      await market.connect(p1).register(1);
+      await register(market, p1, 1);
       await setBalance(p1.address, MAX_STAKE + ethers.parseEther("10"));
       await market.connect(p1).stake({ value: MAX_STAKE - 1n });
       await expect(auctionBid(market, jobId, p1, 1n))
@@ -342,7 +356,7 @@ describe("JobMarket: postJob", function () {
       expect(jobId).to.equal(1n);
       await expect(tx)
         .to.emit(market, "JobPosted")
-        .withArgs(1n, client.address, SPEC_CID, 3, 2, MAX_PRICE, STAKE, 0, EXECUTION_WINDOW, REVEAL_WINDOW, deadline);
+        .withArgs(1n, client.address, SPEC_CID, "0x", 3, 2, MAX_PRICE, STAKE, 0, EXECUTION_WINDOW, REVEAL_WINDOW, deadline);
       expect(await eventsIn(market, tx, "JobStateChanged")).to.deep.equal([[1n, State.None, State.Open]]);
       const job = await market.getJob(jobId);
       expect(job.toObject()).to.deep.equal({
@@ -374,7 +388,7 @@ describe("JobMarket: postJob", function () {
       const terms = [5, 3, MAX_PRICE, STAKE, BID_WINDOW, EXECUTION_WINDOW, REVEAL_WINDOW];
       await expect(tx)
         .to.emit(market, "JobPosted")
-        .withArgs(jobId, client.address, SPEC_CID, ...terms, deadline);
+        .withArgs(jobId, client.address, SPEC_CID, "0x", ...terms, deadline);
       const job = await market.getJob(jobId);
       expect([job.state, job.auction, job.deadline, job.replicas, job.quorum]).to.deep.equal([
         State.Open,
@@ -404,7 +418,7 @@ describe("JobMarket: postJob", function () {
     it("returns the new id from postJob", async function () {
       const { market, client } = await load(deployFixture);
       const o = jobTerms();
-      const args = [o.specCid, o.replicas, o.quorum, o.maxPrice, o.stake, 0, o.executionWindow, o.revealWindow];
+      const args = [o.specCid, o.inputPieceCid, o.replicas, o.quorum, o.maxPrice, o.stake, 0, o.executionWindow, o.revealWindow];
       const id = await market.connect(client).postJob.staticCall(...args, { value: 3n * MAX_PRICE });
       expect(id).to.equal(1n);
     });

@@ -4,6 +4,7 @@ const {
   expect,
   time,
   it,
+  register,
   load,
   State,
   UINT96_MAX,
@@ -42,10 +43,10 @@ describe("JobMarket: providers", function () {
     it("gives provider ids from 1 in registration order and binds each to its miner id", async function () {
       const { market, providers: [p1, p2] } = await load(deployFixture);
       expect(await market.providerCount()).to.equal(0n);
-      await expect(market.connect(p1).register(1234))
+      await expect(register(market, p1, 1234))
         .to.emit(market, "ProviderRegistered")
         .withArgs(p1.address, 1234, 1);
-      await expect(market.connect(p2).register(0)).to.emit(market, "ProviderRegistered").withArgs(p2.address, 0, 2);
+      await expect(register(market, p2, 0)).to.emit(market, "ProviderRegistered").withArgs(p2.address, 0, 2);
       expect(await market.providerCount()).to.equal(2n);
       expect(await market.providerAccount(1)).to.equal(p1.address);
       expect(await market.providerAccount(2)).to.equal(p2.address);
@@ -59,15 +60,15 @@ describe("JobMarket: providers", function () {
     it("accepts the largest miner id (uint64 max)", async function () {
       const { market, providers: [p1] } = await load(deployFixture);
       const max = (1n << 64n) - 1n;
-      await expect(market.connect(p1).register(max)).to.emit(market, "ProviderRegistered").withArgs(p1.address, max, 1);
+      await expect(register(market, p1, max)).to.emit(market, "ProviderRegistered").withArgs(p1.address, max, 1);
       expect(await market.minerIdOf(p1.address)).to.equal(max);
     });
 
     it("reverts AlreadyRegistered with the provider's id, keeping its miner id", async function () {
       const { market, providers: [p1, p2] } = await load(deployFixture);
-      await market.connect(p1).register(1234);
-      await market.connect(p2).register(99);
-      await expect(market.connect(p2).register(7))
+      await register(market, p1, 1234);
+      await register(market, p2, 99);
+      await expect(register(market, p2, 7))
         .to.be.revertedWithCustomError(market, "JobMarketAlreadyRegistered")
         .withArgs(p2.address, 2);
       expect(await market.minerIdOf(p2.address)).to.equal(99n);
@@ -78,28 +79,28 @@ describe("JobMarket: providers", function () {
       const { market, providers: [p1] } = await load(deployFixture);
       expect(await market.MAX_PROVIDERS()).to.equal(MAX_PROVIDERS);
       expect(MAX_PROVIDERS).to.equal(65535n);
-      await market.connect(p1).register(1);
+      await register(market, p1, 1);
       const address = await market.getAddress();
       // providerCount lives alone in its slot: check the layout before writing to it
       expect(BigInt(await ethers.provider.getStorage(address, PROVIDER_COUNT_SLOT))).to.equal(1n);
       await forgeProviderCount(market, MAX_PROVIDERS - 1n);
       const signers = await ethers.getSigners();
       const [last, extra] = [signers[15], signers[16]]; // not among the fixture's providers
-      await expect(market.connect(last).register(5))
+      await expect(register(market, last, 5))
         .to.emit(market, "ProviderRegistered")
         .withArgs(last.address, 5, MAX_PROVIDERS);
       expect(await market.providerAccount(MAX_PROVIDERS)).to.equal(last.address);
       expect((await market.providers(last.address)).id).to.equal(MAX_PROVIDERS);
       // the count is in the slot's low 16 bits and nothing else is: no wrap to id 0
       expect(BigInt(await ethers.provider.getStorage(address, PROVIDER_COUNT_SLOT))).to.equal(MAX_PROVIDERS);
-      await expect(market.connect(extra).register(6)).to.be.revertedWithCustomError(
+      await expect(register(market, extra, 6)).to.be.revertedWithCustomError(
         market,
         "JobMarketTooManyProviders",
       );
       expect(await market.providerCount()).to.equal(MAX_PROVIDERS);
       expect((await market.providers(extra.address)).id).to.equal(0n);
       // a registered provider is refused as already registered, before the count is looked at
-      await expect(market.connect(last).register(7))
+      await expect(register(market, last, 7))
         .to.be.revertedWithCustomError(market, "JobMarketAlreadyRegistered")
         .withArgs(last.address, MAX_PROVIDERS);
       // the count was forged: put it back so that the ledger check walks the real providers only
@@ -111,7 +112,7 @@ describe("JobMarket: providers", function () {
       const ps = providers.slice(0, 5);
       await forgeProviderCount(market, MAX_PROVIDERS - BigInt(ps.length));
       for (const p of ps) {
-        await market.connect(p).register(1);
+        await register(market, p, 1);
         await market.connect(p).stake({ value: DEPOSIT });
       }
       const ids = ps.map((_, i) => MAX_PROVIDERS - BigInt(ps.length - 1 - i)); // 65531 .. 65535
@@ -150,13 +151,13 @@ describe("JobMarket: providers", function () {
 
     it("reverts ZeroAmount when nothing is sent", async function () {
       const { market, providers: [p] } = await load(deployFixture);
-      await market.connect(p).register(1);
+      await register(market, p, 1);
       await expect(market.connect(p).stake({ value: 0n })).to.be.revertedWithCustomError(market, "JobMarketZeroAmount");
     });
 
     it("adds deposits up, reports the running balance and holds the FIL", async function () {
       const { market, providers: [p] } = await load(deployFixture);
-      await market.connect(p).register(1);
+      await register(market, p, 1);
       await expect(market.connect(p).stake({ value: 300n }))
         .to.emit(market, "StakeDeposited")
         .withArgs(p.address, 300n, 300n);
@@ -167,7 +168,7 @@ describe("JobMarket: providers", function () {
 
     it("accepts a balance of exactly uint96 max, reverts AmountTooLarge one attoFIL above", async function () {
       const { market, providers: [p] } = await load(deployFixture);
-      await market.connect(p).register(1);
+      await register(market, p, 1);
       await setBalance(p.address, UINT96_MAX * 4n);
       await expect(market.connect(p).stake({ value: UINT96_MAX - 1n }))
         .to.emit(market, "StakeDeposited")
@@ -186,7 +187,7 @@ describe("JobMarket: providers", function () {
 
     it("reverts AmountTooLarge for a single deposit above uint96 (no truncation)", async function () {
       const { market, providers: [p] } = await load(deployFixture);
-      await market.connect(p).register(1);
+      await register(market, p, 1);
       const tooLarge = 1n << 96n; // truncates to 0 in 96 bits
       await setBalance(p.address, tooLarge * 2n);
       await expect(market.connect(p).stake({ value: tooLarge }))
@@ -197,7 +198,7 @@ describe("JobMarket: providers", function () {
 
     it("stays backed after a deposit at uint96 max is withdrawn in full", async function () {
       const { market, providers: [p] } = await load(deployFixture);
-      await market.connect(p).register(1);
+      await register(market, p, 1);
       await setBalance(p.address, UINT96_MAX * 2n);
       await market.connect(p).stake({ value: UINT96_MAX });
       await expect(market.connect(p).withdrawStake(UINT96_MAX)).to.changeEtherBalances(
@@ -291,7 +292,7 @@ describe("JobMarket: providers", function () {
 
     it("a provider that registered but never staked can bid on a zero-stake job and withdraw its pay", async function () {
       const { market, client, outsider } = await load(deployFixture);
-      await market.connect(outsider).register(77);
+      await register(market, outsider, 77);
       const { jobId } = await postJob(market, client, { replicas: 1, quorum: 1, stake: 0n });
       await market.connect(outsider).bid(jobId, 0, 0, ethers.ZeroHash);
       await revealBy(market, jobId, outsider, 0, RESULT);

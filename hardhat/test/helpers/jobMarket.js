@@ -19,12 +19,13 @@ const LIVE = [State.Open, State.Assigned, State.Revealing];
 const ETH = ethers.parseEther;
 const UINT96_MAX = (1n << 96n) - 1n;
 const UINT88_MAX = (1n << 88n) - 1n;
+const UINT56_MAX = (1n << 56n) - 1n;
 /** The most a job's maxPrice may be: the terms slot keeps it in 80 bits. */
 const UINT80_MAX = (1n << 80n) - 1n;
 /** attoFIL per nanoFIL (JobMarket.NANO_FIL): the job slot keeps the stake per replica in whole nanoFIL. */
 const NANO = 1_000_000_000n;
-/** The largest stake per replica postJob takes: the whole nanoFIL at or below uint88 max. */
-const MAX_STAKE = UINT88_MAX - (UINT88_MAX % NANO);
+/** The largest stake per replica postJob takes (JobMarket.MAX_STAKE_PER_REPLICA): 2^56 − 1 nanoFIL, as the job slot keeps it. */
+const MAX_STAKE = UINT56_MAX * NANO;
 /** Most providers that can register (JobMarket.MAX_PROVIDERS: 16-bit provider ids). */
 const MAX_PROVIDERS = (1n << 16n) - 1n;
 /** attoFIL paid per replica on the fast path; the most an auction bid may ask. */
@@ -51,13 +52,36 @@ function cidOf(text) {
   return ethers.concat(["0x01551220", ethers.sha256(ethers.toUtf8Bytes(text))]);
 }
 
+/**
+ * A piece CID (commP) in binary form: CIDv1 (0x01), codec fil-commitment-unsealed 0xf101 (varint
+ * 0x81e203), multihash sha2-256-trunc254-padded 0x1012 (varint 0x9220), a 32-byte digest. The
+ * digest here is the sha256 of `text`, a stand-in for a real commP.
+ */
+function pieceOf(text) {
+  return ethers.concat(["0x0181e203922020", ethers.sha256(ethers.toUtf8Bytes(text))]);
+}
+
+/** IDealOracle.DealStatus, as the bigints ethers returns. */
+const DealStatus = {
+  Active: 0n,
+  Unknown: 1n,
+  Expired: 2n,
+  WrongPiece: 3n,
+  WrongProvider: 4n,
+  NotActivated: 5n,
+  Terminated: 6n,
+  NotStarted: 7n,
+  Ended: 8n,
+};
+
 const SPEC_CID = cidOf('{"engine":"wasm","entrypoint":"wordcount.wasm"}');
 const RESULT = cidOf("result: 42 words");
 const OTHER_RESULT = cidOf("result: 41 words");
 const THIRD_RESULT = cidOf("result: 40 words");
 
 function addressOf(account) {
-  return typeof account === "string" ? account : account.address;
+  // a signer has an address, a contract its target
+  return typeof account === "string" ? account : (account.address ?? account.target);
 }
 
 /** A provider's salt (deterministic, distinct per account). */
@@ -103,10 +127,11 @@ function revealBy(market, jobId, provider, index, resultCid) {
   return market.connect(provider).reveal(jobId, index, resultCid, saltOf(provider));
 }
 
-/** Default job terms: the verified 3/2 fast-path job. */
+/** Default job terms: the verified 3/2 fast-path job, without an input piece. */
 function jobTerms(opts = {}) {
   return {
     specCid: SPEC_CID,
+    inputPieceCid: "0x",
     replicas: 3,
     quorum: 2,
     maxPrice: MAX_PRICE,
@@ -127,9 +152,18 @@ function postTx(market, client, opts = {}) {
   const value = o.value ?? o.maxPrice * BigInt(o.replicas);
   return market
     .connect(client)
-    .postJob(o.specCid, o.replicas, o.quorum, o.maxPrice, o.stake, o.bidWindow, o.executionWindow, o.revealWindow, {
-      value,
-    });
+    .postJob(
+      o.specCid,
+      o.inputPieceCid,
+      o.replicas,
+      o.quorum,
+      o.maxPrice,
+      o.stake,
+      o.bidWindow,
+      o.executionWindow,
+      o.revealWindow,
+      { value },
+    );
 }
 
 /**
@@ -141,25 +175,59 @@ async function postJob(market, client, opts = {}) {
   return { jobId: await market.jobCount(), tx };
 }
 
+// ------------------------------------------------------------------ oracles and providers
+
+/**
+ * A market on its two test-double oracles, MockDealOracle and MockMinerOracle, all deployed by
+ * the first signer (which alone may set the doubles).
+ * @returns {{market, dealOracle, minerOracle}}
+ */
+async function deployMarket() {
+  const dealOracle = await ethers.deployContract("MockDealOracle");
+  const minerOracle = await ethers.deployContract("MockMinerOracle");
+  const market = await ethers.deployContract("JobMarket", [
+    await dealOracle.getAddress(),
+    await minerOracle.getAddress(),
+  ]);
+  return { market, dealOracle, minerOracle };
+}
+
+/** Has the MockMinerOracle behind `market` say that `account` controls miner `minerId` (as its deployer). */
+async function allowMiner(market, account, minerId) {
+  const minerOracle = await ethers.getContractAt("MockMinerOracle", await market.MINER_ORACLE());
+  await (await minerOracle.setController(minerId, addressOf(account), true)).wait();
+}
+
+/**
+ * `account` registers on `market` bound to miner `minerId`, after the miner oracle was told it
+ * controls that miner.
+ * @returns the register transaction promise
+ */
+async function register(market, account, minerId) {
+  await allowMiner(market, account, minerId);
+  return market.connect(account).register(minerId);
+}
+
 // ------------------------------------------------------------------ fixtures
 
 /**
- * A fresh market. Signers: deployer, client, outsider (never registers), client2, then eleven
- * providers (one more than MAX_BIDS) that the next fixture registers and stakes.
+ * A fresh market on mock oracles ({deployMarket}). Signers: deployer, client, outsider (never
+ * registers), client2, then eleven providers (one more than MAX_BIDS) that the next fixture
+ * registers and stakes.
  */
 async function deployFixture() {
   const signers = await ethers.getSigners();
   const [deployer, client, outsider, client2] = signers;
   const providers = signers.slice(4, 15);
-  const market = await ethers.deployContract("JobMarket");
-  return { market, signers, deployer, client, client2, outsider, providers };
+  const { market, dealOracle, minerOracle } = await deployMarket();
+  return { market, dealOracle, minerOracle, signers, deployer, client, client2, outsider, providers };
 }
 
-/** Eleven providers registered (ids 1..11, miner ids 1000..1010), each with {DEPOSIT} staked. */
+/** Eleven providers registered (ids 1..11, miner ids 1000..1010, each controlling its own), each with {DEPOSIT} staked. */
 async function stakedProvidersFixture() {
   const f = await deployFixture();
   for (const [i, p] of f.providers.entries()) {
-    await f.market.connect(p).register(1000 + i);
+    await register(f.market, p, 1000 + i);
     await f.market.connect(p).stake({ value: DEPOSIT });
   }
   return f;
@@ -311,7 +379,8 @@ async function expectSettlement(f, tx, before, expected) {
 // The layout solc reports (storageLayout output of the build) for the contract as declared: its
 // bases' slots first, Ownable's `_owner` (slot 0) and Ownable2Step's `_pendingOwner` (slot 1), then
 // providers (2), providerAccount (3), minerIdOf (4), credits (5), _settings (6), providerCount (7,
-// alone in its slot), _jobs (8), _terms (9), _bidders (10), _digests (11), _prices (12). Tests
+// alone in its slot), _jobs (8), _terms (9), _bidders (10), _digests (11), _prices (12),
+// _pieceCidHashes (13); the two oracles are immutables, in the code. Tests
 // check it against the getters ("bid slots" in the settlement tests) before writing to a slot.
 /** Storage slot of `providerCount` (a uint16, alone in its slot). */
 const PROVIDER_COUNT_SLOT = 7n;
@@ -325,6 +394,8 @@ const BIDDERS_SLOT = 10n;
 const DIGESTS_SLOT = 11n;
 /** Storage slot of `_prices`. */
 const PRICES_SLOT = 12n;
+/** Storage slot of `_pieceCidHashes`: jobId => keccak256 of the input piece CID. */
+const PIECE_CID_HASHES_SLOT = 13n;
 
 /** Fields of the Job slot as solc lays them out: [name, byte offset from the low end, bytes]. */
 const JOB_LAYOUT = [
@@ -339,7 +410,8 @@ const JOB_LAYOUT = [
   ["revealedMask", 12, 2],
   ["executionWindow", 14, 3],
   ["revealWindow", 17, 3],
-  ["stakeNano", 20, 8],
+  ["stakeNano", 20, 7],
+  ["hasPiece", 27, 1],
   ["bidder0", 28, 2],
   ["bidder1", 30, 2],
 ];
@@ -499,6 +571,7 @@ module.exports = {
   UINT96_MAX,
   UINT88_MAX,
   UINT80_MAX,
+  UINT56_MAX,
   NANO,
   MAX_STAKE,
   MAX_PROVIDERS,
@@ -517,6 +590,8 @@ module.exports = {
   OTHER_RESULT,
   THIRD_RESULT,
   cidOf,
+  pieceOf,
+  DealStatus,
   saltOf,
   commitmentFor,
   fastBid,
@@ -526,6 +601,9 @@ module.exports = {
   jobTerms,
   postTx,
   postJob,
+  deployMarket,
+  allowMiner,
+  register,
   deployFixture,
   stakedProvidersFixture,
   fastJobFixture,
@@ -549,6 +627,7 @@ module.exports = {
   TERMS_SLOT,
   DIGESTS_SLOT,
   PRICES_SLOT,
+  PIECE_CID_HASHES_SLOT,
   BIDDERS_SLOT,
   PROVIDER_COUNT_SLOT,
 };
