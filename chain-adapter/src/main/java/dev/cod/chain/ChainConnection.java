@@ -79,9 +79,16 @@ public final class ChainConnection implements AutoCloseable {
     return new Web3jMarketContract(this, address, credentials);
   }
 
-  /** Deploys a new JobMarket from this account; returns the deployment. */
-  public Deployment deployMarket(Credentials credentials) {
-    return Web3jMarketContract.deploy(this, credentials);
+  /**
+   * Deploys a new JobMarket from this account on the given oracles (fixed for the market's
+   * lifetime); returns the deployment.
+   *
+   * @param dealOracle 0x address of the deal oracle (FvmDealOracle on Filecoin, MockDealOracle on a devnet)
+   * @param minerOracle 0x address of the miner oracle (FvmMinerOracle on Filecoin, MockMinerOracle on a devnet)
+   * @throws dev.cod.common.ContractRevertedException JobMarketOracleNotContract if an address holds no contract
+   */
+  public Deployment deployMarket(Credentials credentials, String dealOracle, String minerOracle) {
+    return Web3jMarketContract.deploy(this, credentials, dealOracle, minerOracle);
   }
 
   /**

@@ -20,7 +20,11 @@ public interface MarketContract {
   /** The EIP-155 chain id. */
   long chainId();
 
-  /** Registers this account as a provider bound to a Filecoin miner actor ID. */
+  /**
+   * Registers this account as a provider bound to a Filecoin miner actor ID, which it must control
+   * (owner, worker or control address, as the market's miner oracle says): else
+   * {@code JobMarketNotMinerController}.
+   */
   TxResult register(long minerId);
 
   /** Adds attoFIL to this provider's balance. */
@@ -29,7 +33,10 @@ public interface MarketContract {
   /** Takes attoFIL of free balance (stake and earnings not locked by a bid) back. */
   TxResult withdrawStake(BigInteger attoFil);
 
-  /** Posts a job with {@link JobTerms#escrow()} attoFIL; returns the id from the JobPosted event. */
+  /**
+   * Posts a job with {@link JobTerms#escrow()} attoFIL, naming its input piece if
+   * {@link JobTerms#hasInputPiece()}; returns the id from the JobPosted event.
+   */
   PostedJob postJob(JobTerms terms);
 
   /**
@@ -37,7 +44,10 @@ public interface MarketContract {
    * {@code commitment} to its result (zero only for a single-replica job). Auction: a price of at
    * most maxPrice and a zero commitment.
    *
-   * @param dealId the storage deal holding the job's input (0: none)
+   * @param dealId the storage market deal ID holding the job's input piece, which the market's deal
+   *     oracle must find active for that piece and this provider's miner (else
+   *     {@code JobMarketDealRequired} for 0, {@code JobMarketDealRejected} with the failed check);
+   *     unchecked on a job without an input piece (send 0)
    * @return the bid's index (needed to commit and reveal) and the transaction
    */
   PlacedBid bid(long jobId, BigInteger price, long dealId, byte[] commitment);

@@ -16,8 +16,11 @@ public sealed interface MarketEvent {
   /** Where a log sits on chain: its block and its position (transaction hash, log index). */
   record EventKey(long blockNumber, String blockHash, String txHash, long logIndex) {}
 
-  /** @param bidWindow seconds; 0 on the fast path */
-  record JobPosted(EventKey key, long jobId, String client, byte[] specCid, int replicas, int quorum,
+  /**
+   * @param inputPieceCid binary piece CID (commP) of the input every bid must hold a deal for; empty: none
+   * @param bidWindow seconds; 0 on the fast path
+   */
+  record JobPosted(EventKey key, long jobId, String client, byte[] specCid, byte[] inputPieceCid, int replicas, int quorum,
       BigInteger maxPrice, BigInteger stakePerReplica, long bidWindow, long deadline) implements MarketEvent {
     public boolean auction() {
       return bidWindow != 0;
@@ -26,7 +29,12 @@ public sealed interface MarketEvent {
 
   record JobStateChanged(EventKey key, long jobId, JobState previous, JobState current) implements MarketEvent {}
 
-  /** @param price 0 on the fast path (paid maxPrice) @param commitment zero for auction bids */
+  /**
+   * @param price 0 on the fast path (paid maxPrice)
+   * @param dealId the storage deal holding the job's input piece (checked by the market's deal
+   *     oracle); on a job without an input piece, whatever the bidder named (0 from cod nodes)
+   * @param commitment zero for auction bids
+   */
   record BidPlaced(EventKey key, long jobId, String provider, int index, BigInteger price, long dealId,
       byte[] commitment) implements MarketEvent {}
 
@@ -72,7 +80,7 @@ public sealed interface MarketEvent {
     String topic = log.getTopics().get(0);
     if (topic.equals(Topics.JOB_POSTED)) {
       var e = JobMarket.getJobPostedEventFromLog(log);
-      return Optional.of(new JobPosted(key, e.jobId.longValueExact(), e.client, e.specCid,
+      return Optional.of(new JobPosted(key, e.jobId.longValueExact(), e.client, e.specCid, e.inputPieceCid,
           e.replicas.intValueExact(), e.quorum.intValueExact(), e.maxPrice, e.stakePerReplica,
           e.bidWindow.longValueExact(), e.deadline.longValueExact()));
     } else if (topic.equals(Topics.JOB_STATE_CHANGED)) {

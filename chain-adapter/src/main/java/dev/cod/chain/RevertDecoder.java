@@ -39,9 +39,27 @@ public final class RevertDecoder {
     this.bySelector = Map.copyOf(bySelector);
   }
 
-  /** The decoder for the JobMarket contract, from the ABI packaged with this module. */
+  /** The ABIs packaged with this module whose errors a market transaction can revert with. */
+  private static final List<String> MARKET_ABIS = List.of(
+      // the market's own errors
+      "JobMarket",
+      // the FVM oracles' errors (filecoin-solidity's ActorError, FailToCallActor...), which the
+      // market lets through unchanged when an oracle cannot answer
+      "FvmDealOracle", "FvmMinerOracle",
+      // the devnet's test-double oracles, which the devnet deployer sends to (DevnetOracles)
+      "MockDealOracle", "MockMinerOracle");
+
+  /**
+   * The decoder for the JobMarket contract and the oracles behind it, from the ABIs packaged with
+   * this module: the market's custom errors, those of the FVM oracles that the market passes on,
+   * and those of the devnet's test-double oracles.
+   */
   public static RevertDecoder forJobMarket() {
-    return fromAbiResource("/dev/cod/chain/contracts/JobMarket.abi");
+    Map<String, ErrorAbi> map = new HashMap<>();
+    for (String name : MARKET_ABIS) {
+      map.putAll(fromAbiResource("/dev/cod/chain/contracts/" + name + ".abi").bySelector);
+    }
+    return new RevertDecoder(map);
   }
 
   static RevertDecoder fromAbiResource(String resource) {

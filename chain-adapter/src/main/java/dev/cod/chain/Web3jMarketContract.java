@@ -42,13 +42,15 @@ final class Web3jMarketContract implements MarketContract {
     this.account = credentials.getAddress();
   }
 
-  static ChainConnection.Deployment deploy(ChainConnection chain, Credentials credentials) {
+  static ChainConnection.Deployment deploy(ChainConnection chain, Credentials credentials, String dealOracle,
+      String minerOracle) {
     EstimatingTransactionManager tm = chain.transactionManager(credentials);
-    JobMarket deployed = callStatic("deploy", () -> JobMarket.deploy(chain.web3j(), tm, REPLACED_BY_ESTIMATES).send());
+    JobMarket deployed = callStatic("deploy",
+        () -> JobMarket.deploy(chain.web3j(), tm, REPLACED_BY_ESTIMATES, dealOracle, minerOracle).send());
     TransactionReceipt receipt = deployed.getTransactionReceipt().orElseThrow();
     TxResult tx = toResult("deploy", receipt);
-    LOG.info("JobMarket deployed at {} in block {}, gas used {}", deployed.getContractAddress(),
-        tx.blockNumber(), tx.gasUsed());
+    LOG.info("JobMarket deployed at {} in block {} (deal oracle {}, miner oracle {}), gas used {}",
+        deployed.getContractAddress(), tx.blockNumber(), dealOracle, minerOracle, tx.gasUsed());
     return new ChainConnection.Deployment(deployed.getContractAddress(), tx.blockNumber(), tx);
   }
 
@@ -84,7 +86,7 @@ final class Web3jMarketContract implements MarketContract {
 
   @Override
   public PostedJob postJob(JobTerms t) {
-    TransactionReceipt receipt = call("postJob", () -> market.postJob(t.specCid(),
+    TransactionReceipt receipt = call("postJob", () -> market.postJob(t.specCid(), t.inputPieceCid(),
         BigInteger.valueOf(t.replicas()), BigInteger.valueOf(t.quorum()), t.maxPrice(),
         t.stakePerReplica(), BigInteger.valueOf(t.bidWindowSeconds()),
         BigInteger.valueOf(t.executionWindowSeconds()), BigInteger.valueOf(t.revealWindowSeconds()),

@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,12 +25,14 @@ class MarketContractIT {
   private static HardhatNode node;
   private static ChainConnection chain;
   private static ChainConnection.Deployment deployment;
+  private static DevnetOracles oracles;
 
   @BeforeAll
   static void startChain(@TempDir Path tmp) {
     node = HardhatNode.start(HardhatNode.findHardhatDir(), tmp.resolve("hardhat.log"));
     chain = ChainConnection.open(node.rpcUrl());
-    deployment = chain.deployMarket(HardhatNode.devAccount(0));
+    oracles = DevnetOracles.deploy(chain, HardhatNode.devAccount(0));
+    deployment = oracles.deployMarket(HardhatNode.devAccount(0));
   }
 
   @AfterAll
@@ -50,6 +53,7 @@ class MarketContractIT {
   void fullFastPathJobSettlesAndPaysEveryone(@TempDir Path tmp) {
     List<MarketContract> providers = List.of(as(11), as(12), as(13));
     for (int i = 0; i < providers.size(); i++) {
+      oracles.setController(1000 + i, providers.get(i).account(), true);
       providers.get(i).register(1000 + i);
       providers.get(i).stake(FIL);
     }
@@ -109,6 +113,85 @@ class MarketContractIT {
           new WatcherStore(db), "test").poll(again::add);
       assertThat(again).isEmpty();
     }
+  }
+
+  @Test
+  void aProviderRegistersOnlyWithAMinerItControls() {
+    MarketContract provider = as(16);
+    assertThatThrownBy(() -> provider.register(2016))
+        .isInstanceOfSatisfying(ContractRevertedException.class, e -> {
+          assertThat(e.errorName()).isEqualTo("JobMarketNotMinerController");
+          assertThat(e.arguments()).containsExactly(provider.account(), BigInteger.valueOf(2016));
+        });
+    assertThat(provider.provider(provider.account()).registered()).isFalse();
+    // only the oracles' deployer may set them: the error of the double is decoded by name too
+    DevnetOracles notDeployer = DevnetOracles.at(chain, HardhatNode.devAccount(16), oracles.dealOracle(),
+        oracles.minerOracle());
+    assertThatThrownBy(() -> notDeployer.setController(2016, provider.account(), true))
+        .isInstanceOfSatisfying(ContractRevertedException.class,
+            e -> assertThat(e.errorName()).isEqualTo("MockMinerOracleNotDeployer"));
+
+    oracles.setController(2016, provider.account(), true);
+    assertThat(oracles.controls(2016, provider.account())).isTrue();
+    provider.register(2016);
+    ProviderView registered = provider.provider(provider.account());
+    assertThat(registered.registered()).isTrue();
+    assertThat(registered.minerId()).isEqualTo(2016);
+  }
+
+  @Test
+  void aJobWithAnInputPieceTakesOnlyBidsWithAnActiveDealOfTheBiddersMiner() {
+    // a market of its own on the same oracles: the other tests count the shared market's events
+    ChainConnection.Deployment own = oracles.deployMarket(HardhatNode.devAccount(0));
+    MarketContract provider = chain.market(own.address(), HardhatNode.devAccount(17));
+    MarketContract other = chain.market(own.address(), HardhatNode.devAccount(18));
+    oracles.setController(2017, provider.account(), true);
+    oracles.setController(2018, other.account(), true);
+    provider.register(2017);
+    other.register(2018);
+    provider.stake(FIL);
+    byte[] piece = HexFormat.of().parseHex("0181e203922020" + "ab".repeat(32)); // CIDv1 commP
+    oracles.recordActiveDeal(70, piece, 2017, 10_000);
+    oracles.recordActiveDeal(71, piece, 2018, 10_000);
+    oracles.recordDeal(72, piece, 2017, 0, 10_000, false, false);
+    assertThat(oracles.dealStatus(70, piece, 2017)).isEqualTo(DealStatus.ACTIVE);
+    assertThat(oracles.dealStatus(72, piece, 2017)).isEqualTo(DealStatus.NOT_ACTIVATED);
+    assertThat(oracles.dealStatus(73, piece, 2017)).isEqualTo(DealStatus.UNKNOWN);
+
+    MarketContract client = chain.market(own.address(), HardhatNode.devAccount(10));
+    byte[] spec = {0x01, 0x55, 0x12, 0x01, 0x02};
+    BigInteger maxPrice = FIL.divide(BigInteger.valueOf(100));
+    JobTerms terms = new JobTerms(spec, 1, 1, maxPrice, FIL.divide(BigInteger.TEN), 0, 600, 600).withInputPiece(piece);
+    PostedJob posted = client.postJob(terms);
+    long jobId = posted.jobId();
+    MarketEvent.JobPosted event = new MarketHistory(chain.web3j(), own.address(), own.blockNumber(), 1000)
+        .events(jobId).stream().filter(e -> e instanceof MarketEvent.JobPosted).map(e -> (MarketEvent.JobPosted) e)
+        .findFirst().orElseThrow();
+    assertThat(event.inputPieceCid()).isEqualTo(piece);
+
+    assertThatThrownBy(() -> provider.bid(jobId, BigInteger.ZERO, 0, new byte[32]))
+        .isInstanceOfSatisfying(ContractRevertedException.class, e -> {
+          assertThat(e.errorName()).isEqualTo("JobMarketDealRequired");
+          assertThat(e.arguments()).containsExactly(BigInteger.valueOf(jobId));
+        });
+    for (long[] rejected : new long[][] {
+        {71, DealStatus.WRONG_PROVIDER.ordinal()}, {72, DealStatus.NOT_ACTIVATED.ordinal()},
+        {73, DealStatus.UNKNOWN.ordinal()}}) {
+      assertThatThrownBy(() -> provider.bid(jobId, BigInteger.ZERO, rejected[0], new byte[32]))
+          .isInstanceOfSatisfying(ContractRevertedException.class, e -> {
+            assertThat(e.errorName()).isEqualTo("JobMarketDealRejected");
+            assertThat(e.arguments()).containsExactly(BigInteger.valueOf(jobId), BigInteger.valueOf(rejected[0]),
+                BigInteger.valueOf(rejected[1]));
+          });
+    }
+
+    byte[] resultCid = {0x01, 0x70, 0x12, 0x20, 0x08};
+    PlacedBid bid = provider.bid(jobId, BigInteger.ZERO, 70, new byte[32]);
+    provider.reveal(jobId, bid.index(), resultCid, new byte[32]);
+    assertThat(client.job(jobId).state()).isEqualTo(JobState.FINALIZED);
+
+    oracles.expireDeal(70);
+    assertThat(oracles.dealStatus(70, piece, 2017)).isEqualTo(DealStatus.EXPIRED);
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.cod.chain.ChainConnection;
+import dev.cod.chain.DevnetOracles;
 import dev.cod.chain.HardhatNode;
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
 
 /**
- * A local devnet in one directory: a Hardhat chain, an offline Kubo daemon, a freshly deployed
- * JobMarket, a client account and N provider nodes (registered, staked, running on threads of
- * this process). Writes {@code client.yaml} (for the client commands), {@code provider-N.yaml}
+ * A local devnet in one directory: a Hardhat chain, an offline Kubo daemon, the test-double
+ * oracles (MockDealOracle, MockMinerOracle) and a freshly deployed JobMarket on them, a client
+ * account and N provider nodes (each made a controller of its miner actor ID in the miner oracle,
+ * then registered, staked, running on threads of this process). Writes {@code client.yaml} (for the client commands), {@code provider-N.yaml}
  * (node configs), {@code devnet.json} (endpoints), and encrypted keystores under {@code keys/}.
  *
  * <p>The accounts are Hardhat's public development accounts: 0 deploys, 1 is the client, 2..N+1
@@ -45,14 +47,19 @@ public final class Devnet implements AutoCloseable {
   private final KuboDaemon kubo;
   private final String market;
   private final long startBlock;
+  private final String dealOracle;
+  private final String minerOracle;
   private final List<RunningNode> nodes = new ArrayList<>();
 
-  private Devnet(Path dir, HardhatNode chain, KuboDaemon kubo, String market, long startBlock) {
+  private Devnet(Path dir, HardhatNode chain, KuboDaemon kubo, ChainConnection.Deployment deployment,
+      DevnetOracles oracles) {
     this.dir = dir;
     this.chain = chain;
     this.kubo = kubo;
-    this.market = market;
-    this.startBlock = startBlock;
+    this.market = deployment.address();
+    this.startBlock = deployment.blockNumber();
+    this.dealOracle = oracles.dealOracle();
+    this.minerOracle = oracles.minerOracle();
   }
 
   /**
@@ -71,12 +78,12 @@ public final class Devnet implements AutoCloseable {
     Devnet devnet = null;
     try {
       kubo = KuboDaemon.start(ipfsBinary, root.resolve("ipfs"));
-      ChainConnection.Deployment deployment;
       try (ChainConnection c = ChainConnection.open(chain.rpcUrl())) {
-        deployment = c.deployMarket(HardhatNode.devAccount(0));
+        DevnetOracles oracles = DevnetOracles.deploy(c, HardhatNode.devAccount(0));
+        ChainConnection.Deployment deployment = oracles.deployMarket(HardhatNode.devAccount(0));
+        devnet = new Devnet(root, chain, kubo, deployment, oracles);
+        devnet.writeConfigsAndStart(providers, oracles);
       }
-      devnet = new Devnet(root, chain, kubo, deployment.address(), deployment.blockNumber());
-      devnet.writeConfigsAndStart(providers);
       return devnet;
     } catch (RuntimeException | Error e) {
       if (devnet != null) {
@@ -91,7 +98,8 @@ public final class Devnet implements AutoCloseable {
     }
   }
 
-  private void writeConfigsAndStart(int providers) {
+  /** Writes the configs and starts the provider nodes; each provider's miner names it a controller first. */
+  private void writeConfigsAndStart(int providers, DevnetOracles oracles) {
     byte[] secret = new byte[24];
     new SecureRandom().nextBytes(secret);
     String password = HexFormat.of().formatHex(secret);
@@ -123,12 +131,15 @@ public final class Devnet implements AutoCloseable {
       y.put("passwordFile", dir.relativize(passwordFile).toString());
       y.put("ipfsApi", kubo.apiUrl().toString());
       y.put("dataDir", "provider-" + (i + 1));
-      y.put("minerId", 1001 + i);
+      long minerId = 1001 + i;
+      y.put("minerId", minerId);
       y.put("price", PRICES[i % PRICES.length]);
       y.put("stake", "1 FIL");
       y.put("pollIntervalMillis", 250);
       Path file = dir.resolve("provider-" + (i + 1) + ".yaml");
       write(file, y);
+      // the node registers with its miner as it starts: the miner oracle must name it a controller
+      oracles.setController(minerId, account.getAddress(), true);
       RunningNode node = RunningNode.start(NodeConfig.load(file, Map.of()));
       nodes.add(node);
       Map<String, Object> s = new LinkedHashMap<>(y);
@@ -142,6 +153,9 @@ public final class Devnet implements AutoCloseable {
     json.put("chainId", 31337);
     json.put("market", market);
     json.put("startBlock", startBlock);
+    json.put("dealOracle", dealOracle);
+    json.put("minerOracle", minerOracle);
+    json.put("oracleDeployer", HardhatNode.devAccount(0).getAddress());
     json.put("ipfsApi", kubo.apiUrl().toString());
     json.put("client", client.getAddress());
     json.put("clientConfig", dir.resolve("client.yaml").toString());
@@ -164,6 +178,16 @@ public final class Devnet implements AutoCloseable {
 
   public String market() {
     return market;
+  }
+
+  /** The MockDealOracle the market asks about deals (set from dev account 0). */
+  public String dealOracle() {
+    return dealOracle;
+  }
+
+  /** The MockMinerOracle the market asks about miner control (set from dev account 0). */
+  public String minerOracle() {
+    return minerOracle;
   }
 
   public String ipfsApi() {

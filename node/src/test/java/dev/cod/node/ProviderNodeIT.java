@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.cod.chain.BidView;
 import dev.cod.chain.ChainConnection;
+import dev.cod.chain.DevnetOracles;
 import dev.cod.chain.EventWatcher;
 import dev.cod.chain.HardhatNode;
 import dev.cod.chain.JobState;
@@ -124,6 +125,7 @@ class ProviderNodeIT {
 
   @TempDir Path tmp;
   private ChainConnection.Deployment deployment;
+  private DevnetOracles oracles;
   private MarketContract client;
   private MarketHistory history;
   private final List<Provider> providers = new ArrayList<>();
@@ -164,7 +166,8 @@ class ProviderNodeIT {
 
   @BeforeEach
   void freshMarket() {
-    deployment = chain.deployMarket(HardhatNode.devAccount(0));
+    oracles = DevnetOracles.deploy(chain, HardhatNode.devAccount(0));
+    deployment = oracles.deployMarket(HardhatNode.devAccount(0));
     client = chain.market(deployment.address(), HardhatNode.devAccount(1));
     history = new MarketHistory(chain.web3j(), deployment.address(), deployment.blockNumber(), LOG_RANGE);
   }
@@ -676,6 +679,8 @@ class ProviderNodeIT {
           kubo.apiUrl(), DockerExecutor.DEFAULT_HOST, dataDir, 1000 + number, price,
           PROVIDER_STAKE, Duration.ofMillis(250), 0, 1L << 20, WasmConfig.DEFAULT, FilecoinConfig.DISABLED);
       this.executors = Map.of(executor.engine(), executor);
+      // the node registers with its miner as it starts: the miner oracle must name it a controller
+      oracles.setController(config.minerId(), account.getAddress(), true);
       start();
     }
 

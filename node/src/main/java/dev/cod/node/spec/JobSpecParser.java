@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.cod.chain.JobTerms;
 import dev.cod.cid.Cid;
 import dev.cod.cid.PieceCommitment;
 import dev.cod.common.CodException;
@@ -274,8 +275,9 @@ public final class JobSpecParser {
     if (stake.attoFil().mod(NANO_FIL).signum() != 0) {
       throw invalid("market.stake", "a whole number of nanoFIL (the market keeps stakes in nanoFIL)", stake.toString());
     }
-    if (stake.attoFil().bitLength() > 88) {
-      throw invalid("market.stake", "at most 2^88 - 1 attoFIL", stake.toString());
+    if (stake.attoFil().compareTo(JobTerms.MAX_STAKE_PER_REPLICA) > 0) {
+      throw invalid("market.stake", "at most 2^56 - 1 nanoFIL (about 72 million FIL; the market keeps stakes in 56 bits"
+          + " of nanoFIL)", stake.toString());
     }
     Duration bidWindow = node.has("bidWindow")
         ? duration(node, "bidWindow", "market.", Duration.ZERO, MAX_WINDOW) : Duration.ZERO;

@@ -305,6 +305,8 @@ class JobSpecParserTest {
             "market.maxPrice", "at most 2^80 - 1 attoFIL"),
         bad("stake not whole nanoFIL", s -> replace(s, "stake: 0.1 FIL", "stake: 1000000001 attoFIL"),
             "market.stake", "a whole number of nanoFIL"),
+        bad("stake one nanoFIL over 2^56 - 1 nanoFIL", s -> replace(s, "stake: 0.1 FIL", "stake: 72057594037927936 nanoFIL"),
+            "market.stake", "at most 2^56 - 1 nanoFIL"),
         bad("executionWindow zero", s -> replace(s, "executionWindow: 10m", "executionWindow: 0s"),
             "market.executionWindow", "found 0s"),
         bad("revealWindow over 30 days", s -> replace(s, "revealWindow: 5m", "revealWindow: 31d"),
