@@ -24,8 +24,9 @@ class FilecoinCidTest {
     assertThat(cid.hashFunction()).isEqualTo(FilecoinCid.SHA2_256_TRUNC254_PADDED);
     assertThat(cid.digest()).hasSize(32);
     assertThat(cid.toString()).isEqualTo(PIECE_CID);
-    // cod's content Cid verifies sha2-256 only: no conversion.
-    assertThat(cid.toCid()).isEmpty();
+    // cod's Cid knows piece CIDs (dev.cod.cid.PieceCommitment): the same CID either way
+    assertThat(cid.toCid()).hasValueSatisfying(c -> assertThat(c.toString()).isEqualTo(PIECE_CID));
+    assertThat(FilecoinCid.of(cid.toCid().orElseThrow())).isEqualTo(cid);
   }
 
   @Test
