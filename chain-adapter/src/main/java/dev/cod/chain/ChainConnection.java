@@ -5,9 +5,19 @@ import dev.cod.common.RetriableCodException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import okhttp3.OkHttpClient;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.BatchRequest;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.Response;
+import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.http.HttpService;
 
 /**
@@ -67,6 +77,38 @@ public final class ChainConnection implements AutoCloseable {
     } catch (IOException e) {
       throw new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE, "eth_blockNumber failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The timestamps (seconds since the epoch) of blocks, read with {@code eth_getBlockByNumber}
+   * in JSON-RPC batches of at most 500 calls.
+   *
+   * @return block number to timestamp, for every requested block
+   * @throws RetriableCodException CHAIN_UNAVAILABLE if the endpoint fails or lacks a block
+   */
+  public Map<Long, Long> blockTimestamps(Collection<Long> blocks) {
+    Map<Long, Long> out = new HashMap<>();
+    List<Long> all = new ArrayList<>(new TreeSet<>(blocks));
+    try {
+      for (int i = 0; i < all.size(); i += 500) {
+        BatchRequest batch = web3j.newBatch();
+        List<Long> part = all.subList(i, Math.min(all.size(), i + 500));
+        for (long b : part) {
+          batch.add(web3j.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(b)), false));
+        }
+        List<? extends Response<?>> responses = batch.send().getResponses();
+        for (int j = 0; j < part.size(); j++) {
+          EthBlock.Block block = ((EthBlock) responses.get(j)).getBlock();
+          if (block == null) {
+            throw new IOException("block " + part.get(j) + " not found");
+          }
+          out.put(part.get(j), block.getTimestamp().longValueExact());
+        }
+      }
+    } catch (IOException e) {
+      throw new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE, "reading block timestamps: " + e.getMessage(), e);
+    }
+    return out;
   }
 
   /** A transaction manager for this account: estimated gas and fees, decoded reverts. */

@@ -4,6 +4,7 @@ import dev.cod.common.ErrorCode;
 import dev.cod.common.RetriableCodException;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -82,6 +83,57 @@ public final class EventWatcher {
     }
   }
 
+  /**
+   * A consumer of whole block ranges (see {@link #pollRanges}). A range may be handed again (after
+   * a crash before its cursor was saved, or rescanned after a reorg): its events then replace
+   * whatever was handed before for those blocks, so a handler that deletes what it holds for
+   * {@code fromBlock..toBlock} and stores {@code events} in one transaction is idempotent and
+   * follows reorgs.
+   */
+  @FunctionalInterface
+  public interface RangeHandler {
+    /**
+     * @param fromBlock first block of the range (inclusive)
+     * @param toBlock last block of the range (inclusive), at most the safe head
+     * @param events the range's market events in chain order (block, then log index); may be empty
+     */
+    void handle(long fromBlock, long toBlock, List<MarketEvent> events);
+  }
+
+  /**
+   * The batch form of {@link #poll}, for indexers: hands each scanned range's events at once, then
+   * saves the cursor. No per-event bookkeeping is kept (the handler's range replacement is what
+   * makes a replay harmless), which is what lets an indexer store thousands of events per
+   * transaction.
+   *
+   * @return how many events were handed over
+   * @throws RetriableCodException CHAIN_UNAVAILABLE if the endpoint fails; the cursor stays at the last handled range
+   * @throws RuntimeException whatever the handler throws; that range's cursor is not saved
+   */
+  public int pollRanges(RangeHandler handler) {
+    try {
+      long safeHead = web3j.ethBlockNumber().send().getBlockNumber().longValueExact() - confirmations;
+      long next = nextBlock();
+      int handled = 0;
+      while (next <= safeHead) {
+        long to = Math.min(safeHead, next + maxRange - 1);
+        List<MarketEvent> events = fetch(next, to);
+        handler.handle(next, to, events);
+        store.saveCursor(name, new WatcherStore.Cursor(to, blockHash(to)));
+        handled += events.size();
+        next = to + 1;
+      }
+      return handled;
+    } catch (IOException e) {
+      throw new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE, "event watcher: " + e.getMessage(), e);
+    }
+  }
+
+  /** The last block every event of which was handled, if any was. */
+  public Optional<Long> cursorBlock() {
+    return store.cursor(name).map(WatcherStore.Cursor::blockNumber);
+  }
+
   private long nextBlock() throws IOException {
     Optional<WatcherStore.Cursor> cursor = store.cursor(name);
     if (cursor.isEmpty()) {
@@ -99,29 +151,36 @@ public final class EventWatcher {
   }
 
   private int handleRange(long from, long to, Consumer<MarketEvent> handler) throws IOException {
+    int handled = 0;
+    for (MarketEvent event : fetch(from, to)) {
+      if (store.isHandled(event.key())) {
+        continue;
+      }
+      handler.accept(event);
+      store.markHandled(event.key());
+      handled++;
+    }
+    return handled;
+  }
+
+  /** The decoded market events of blocks {@code from..to}, removed logs left out. */
+  private List<MarketEvent> fetch(long from, long to) throws IOException {
     EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(from)),
         DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), market);
     EthLog response = web3j.ethGetLogs(filter).send();
     if (response.hasError()) {
       throw new IOException("eth_getLogs " + from + ".." + to + ": " + response.getError().getMessage());
     }
-    int handled = 0;
     @SuppressWarnings("rawtypes")
     List<EthLog.LogResult> logs = response.getLogs();
+    List<MarketEvent> events = new ArrayList<>(logs.size());
     for (EthLog.LogResult<?> result : logs) {
       Log log = (Log) result.get();
-      if (Boolean.TRUE.equals(log.isRemoved())) {
-        continue;
+      if (!Boolean.TRUE.equals(log.isRemoved())) {
+        MarketEvent.decode(log).ifPresent(events::add);
       }
-      Optional<MarketEvent> event = MarketEvent.decode(log);
-      if (event.isEmpty() || store.isHandled(event.get().key())) {
-        continue;
-      }
-      handler.accept(event.get());
-      store.markHandled(event.get().key());
-      handled++;
     }
-    return handled;
+    return events;
   }
 
   private String blockHash(long number) throws IOException {

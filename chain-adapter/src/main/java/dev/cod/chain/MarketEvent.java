@@ -63,7 +63,16 @@ public sealed interface MarketEvent {
   /** A provider took {@code amount} attoFIL of free balance (stake or earnings); {@code balance} is what is left. */
   record StakeWithdrawn(EventKey key, String provider, BigInteger amount, BigInteger balance) implements MarketEvent {}
 
-  /** An event the node does not act on (registration, stake movements); kept by name. */
+  /** A provider registered, bound to Filecoin miner actor {@code f0<minerId>}; {@code providerId} names it in jobs. */
+  record ProviderRegistered(EventKey key, String provider, long minerId, int providerId) implements MarketEvent {}
+
+  /** A provider added {@code amount} attoFIL to its balance; {@code balance} is its balance after. */
+  record StakeDeposited(EventKey key, String provider, BigInteger amount, BigInteger balance) implements MarketEvent {}
+
+  /** Stake (attoFIL) that backed a bid on {@code jobId} that was neither paid nor slashed is free again. */
+  record StakeUnlocked(EventKey key, long jobId, String provider, BigInteger amount) implements MarketEvent {}
+
+  /** An event nobody acts on (pause, unpause, parameter changes); kept by name. */
   record Other(EventKey key, String name) implements MarketEvent {}
 
   /**
@@ -118,6 +127,15 @@ public sealed interface MarketEvent {
     } else if (topic.equals(Topics.STAKE_WITHDRAWN)) {
       var e = JobMarket.getStakeWithdrawnEventFromLog(log);
       return Optional.of(new StakeWithdrawn(key, e.provider, e.amount, e.balance));
+    } else if (topic.equals(Topics.PROVIDER_REGISTERED)) {
+      var e = JobMarket.getProviderRegisteredEventFromLog(log);
+      return Optional.of(new ProviderRegistered(key, e.provider, e.minerId.longValueExact(), e.providerId.intValueExact()));
+    } else if (topic.equals(Topics.STAKE_DEPOSITED)) {
+      var e = JobMarket.getStakeDepositedEventFromLog(log);
+      return Optional.of(new StakeDeposited(key, e.provider, e.amount, e.balance));
+    } else if (topic.equals(Topics.STAKE_UNLOCKED)) {
+      var e = JobMarket.getStakeUnlockedEventFromLog(log);
+      return Optional.of(new StakeUnlocked(key, e.jobId.longValueExact(), e.provider, e.amount));
     } else if (Topics.OTHER.containsKey(topic)) {
       return Optional.of(new Other(key, Topics.OTHER.get(topic)));
     }
@@ -137,10 +155,13 @@ public sealed interface MarketEvent {
     static final String CREDITED = EventEncoder.encode(JobMarket.CREDITED_EVENT);
     static final String WITHDRAWN = EventEncoder.encode(JobMarket.WITHDRAWN_EVENT);
     static final String STAKE_WITHDRAWN = EventEncoder.encode(JobMarket.STAKEWITHDRAWN_EVENT);
+    static final String PROVIDER_REGISTERED = EventEncoder.encode(JobMarket.PROVIDERREGISTERED_EVENT);
+    static final String STAKE_DEPOSITED = EventEncoder.encode(JobMarket.STAKEDEPOSITED_EVENT);
+    static final String STAKE_UNLOCKED = EventEncoder.encode(JobMarket.STAKEUNLOCKED_EVENT);
     static final java.util.Map<String, String> OTHER = java.util.Map.of(
-        EventEncoder.encode(JobMarket.PROVIDERREGISTERED_EVENT), "ProviderRegistered",
-        EventEncoder.encode(JobMarket.STAKEDEPOSITED_EVENT), "StakeDeposited",
-        EventEncoder.encode(JobMarket.STAKEUNLOCKED_EVENT), "StakeUnlocked");
+        EventEncoder.encode(JobMarket.MARKETPAUSED_EVENT), "MarketPaused",
+        EventEncoder.encode(JobMarket.MARKETUNPAUSED_EVENT), "MarketUnpaused",
+        EventEncoder.encode(JobMarket.PARAMETERCHANGED_EVENT), "ParameterChanged");
 
     private Topics() {}
   }

@@ -145,6 +145,8 @@ public final class MarketHistory {
       return Optional.of(x.jobId());
     } else if (e instanceof MarketEvent.Credited x) {
       return Optional.of(x.jobId());
+    } else if (e instanceof MarketEvent.StakeUnlocked x) {
+      return Optional.of(x.jobId());
     }
     return Optional.empty();
   }
