@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 /** The {@code cod} command: the only place that wires cod's parts together. */
 @Command(name = "cod", mixinStandardHelpOptions = true, version = "cod 0.1.0",
-    description = "Compute over data on Filecoin: post jobs, run a provider node, run a local devnet.",
-    subcommands = {DataCommand.class, JobCommand.class, NodeCommand.class, DevnetCommand.class, WasmCommand.class})
+    description = "Compute over data on Filecoin: post jobs, run a provider node, run a local devnet, serve the reputation dashboard.",
+    subcommands = {DataCommand.class, JobCommand.class, NodeCommand.class, DevnetCommand.class, WasmCommand.class,
+        ReputationCommand.class})
 public final class Cod {
   @Option(names = "--config", description = "client config YAML (default: $COD_CONFIG, else .devnet/client.yaml)")
   Path config;
