@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what cod's demo and tests need on a fresh Debian machine of this kind
 # (Java 17, Maven, Node 20, Go present): Debian's docker.io and busybox-static, clang, lld,
-# wasi-libc and libclang-rt-14-dev-wasm32 (C to WASM for the WASM jobs), a running Docker
+# wasi-libc and libclang-rt-14-dev-wasm32 (C to WASM for the WASM jobs), chromium and
+# chromium-driver (the reputation dashboard's browser test), a running Docker
 # engine, Kubo built from its Go module, the Hardhat project's npm packages, the busybox job
 # image, and the Java build. Idempotent: each step is skipped when already done.
 #
@@ -25,6 +26,9 @@ ensure_apt_packages() {
   [[ -f /usr/lib/wasm32-wasi/libc.a ]] || missing+=(wasi-libc)
   compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a" >/dev/null ||
     missing+=(libclang-rt-14-dev-wasm32)
+  # the reputation dashboard's browser test: headless Chromium driven by Selenium (never a downloaded browser)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
   if ((${#missing[@]})); then
     log "installing ${missing[*]} (apt-get)"
     export DEBIAN_FRONTEND=noninteractive
