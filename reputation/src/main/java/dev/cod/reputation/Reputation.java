@@ -34,7 +34,7 @@ public final class Reputation {
   private ReputationModel model = new ReputationModel();
   private long cursorBlock = -1;
   private long chainHead = -1;
-  private List<ProviderSummary> leaderboard;
+  private volatile List<ProviderSummary> leaderboard;
 
   public Reputation(ReputationStore store) {
     this.store = store;

@@ -154,7 +154,7 @@ public final class ReputationBenchmark {
     Random random = new Random(7);
     byte[] salt = new byte[32];
     while (events < targetEvents) {
-      int n = (int) Math.min(perRound, Math.max(1, (targetEvents - events + 11) / 12));
+      int n = (int) Math.min(perRound, Math.max(1, (targetEvents - events + 10) / 11));
       long base = firstJob + jobs;
       for (int j = 0; j < n; j++) {
         send(client, encoder.postJob(SPEC, BigInteger.valueOf(3), BigInteger.TWO, MAX_PRICE, STAKE, BigInteger.ZERO,
@@ -188,7 +188,7 @@ public final class ReputationBenchmark {
           send(p, encoder.reveal(BigInteger.valueOf(jobId), BigInteger.valueOf(k), result, salt).encodeFunctionCall(),
               BigInteger.ZERO, gasReveal);
         }
-        events += jobId % 4 == 0 ? 13 : 12;
+        events += jobId % 4 == 0 ? 12 : 11; // posted, open, 3 bids, revealing, 3 reveals, (slash,) accepted, finalized
       }
       mine();
       jobs += n;
