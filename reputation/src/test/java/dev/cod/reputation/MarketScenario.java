@@ -1,6 +1,7 @@
 package dev.cod.reputation;
 
 import dev.cod.chain.ChainConnection;
+import dev.cod.chain.DevnetOracles;
 import dev.cod.chain.HardhatNode;
 import dev.cod.chain.JobTerms;
 import dev.cod.chain.MarketContract;
@@ -35,11 +36,13 @@ final class MarketScenario implements AutoCloseable {
   private MarketScenario(HardhatNode node) {
     this.node = node;
     this.chain = ChainConnection.open(node.rpcUrl());
-    this.deployment = chain.deployMarket(HardhatNode.devAccount(0));
+    DevnetOracles oracles = DevnetOracles.deploy(chain, HardhatNode.devAccount(0));
+    this.deployment = oracles.deployMarket(HardhatNode.devAccount(0));
     this.client = market(10);
     this.providers = List.of(market(11), market(12), market(13));
     this.rpc = new HttpService(node.rpcUrl());
     for (int i = 0; i < providers.size(); i++) {
+      oracles.setController(1001 + i, providers.get(i).account(), true);
       providers.get(i).register(1001 + i);
       providers.get(i).stake(FIL);
     }

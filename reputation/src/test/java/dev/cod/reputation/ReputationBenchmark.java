@@ -1,6 +1,7 @@
 package dev.cod.reputation;
 
 import dev.cod.chain.ChainConnection;
+import dev.cod.chain.DevnetOracles;
 import dev.cod.chain.Commitments;
 import dev.cod.chain.HardhatNode;
 import dev.cod.chain.JobTerms;
@@ -81,13 +82,15 @@ public final class ReputationBenchmark {
     Path tmp = Files.createTempDirectory("cod-bench-reputation");
     try (HardhatNode node = HardhatNode.start(HardhatNode.findHardhatDir(), tmp.resolve("hardhat.log"));
         ChainConnection chain = ChainConnection.open(node.rpcUrl())) {
-      ChainConnection.Deployment d = chain.deployMarket(HardhatNode.devAccount(0));
+      DevnetOracles oracles = DevnetOracles.deploy(chain, HardhatNode.devAccount(0));
+      ChainConnection.Deployment d = oracles.deployMarket(HardhatNode.devAccount(0));
       ReputationBenchmark bench = new ReputationBenchmark(chain, new HttpService(node.rpcUrl()), d.address());
       List<Credentials> providers = List.of(HardhatNode.devAccount(11), HardhatNode.devAccount(12),
           HardhatNode.devAccount(13), HardhatNode.devAccount(14));
       Credentials client = HardhatNode.devAccount(10);
       for (int i = 0; i < providers.size(); i++) {
         MarketContract p = chain.market(d.address(), providers.get(i));
+        oracles.setController(2001 + i, p.account(), true);
         p.register(2001 + i);
         p.stake(FIL.multiply(BigInteger.valueOf(1000)));
       }
@@ -157,7 +160,7 @@ public final class ReputationBenchmark {
       int n = (int) Math.min(perRound, Math.max(1, (targetEvents - events + 10) / 11));
       long base = firstJob + jobs;
       for (int j = 0; j < n; j++) {
-        send(client, encoder.postJob(SPEC, BigInteger.valueOf(3), BigInteger.TWO, MAX_PRICE, STAKE, BigInteger.ZERO,
+        send(client, encoder.postJob(SPEC, new byte[0], BigInteger.valueOf(3), BigInteger.TWO, MAX_PRICE, STAKE, BigInteger.ZERO,
             BigInteger.valueOf(3600), BigInteger.valueOf(3600), MAX_PRICE.multiply(BigInteger.valueOf(3)))
             .encodeFunctionCall(), MAX_PRICE.multiply(BigInteger.valueOf(3)), gasPost);
       }
