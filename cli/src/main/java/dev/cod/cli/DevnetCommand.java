@@ -6,8 +6,10 @@ import dev.cod.common.ErrorCode;
 import dev.cod.node.ipfs.KuboDaemon;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,6 +26,12 @@ final class DevnetCommand {
     Path dir = Path.of(".devnet");
     @Option(names = "--providers", description = "provider nodes (default: ${DEFAULT-VALUE})")
     int providers = 3;
+    @Option(names = "--piece", paramLabel = "FILE",
+        description = "a data set (file or directory) to pack into a Filecoin piece and record deals of, for piece jobs")
+    Path piece;
+    @Option(names = "--piece-holders", split = ",", paramLabel = "N",
+        description = "the providers (numbers from 1) holding a deal of --piece (default: all)")
+    List<Integer> holders;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -43,6 +51,14 @@ final class DevnetCommand {
       for (String p : devnet.providerAccounts()) {
         out.printf("provider-%d        %s  (config %s)%n", i, p, devnet.dir().resolve("provider-" + i + ".yaml"));
         i++;
+      }
+      if (piece != null) {
+        List<Integer> who = holders != null ? holders : IntStream.rangeClosed(1, providers).boxed().toList();
+        Devnet.StoredPiece stored = devnet.storePiece(piece, who);
+        out.printf("piece             %s  (%s: root %s, %d bytes padded)%n", stored.pieceCid(), piece.getFileName(),
+            stored.rootCid(), stored.paddedSize());
+        stored.deals().forEach((n, deal) -> out.printf("  deal %d          held by provider-%d (f0%d)%n", deal, n,
+            Devnet.minerId(n)));
       }
       out.printf("client config     %s%n", devnet.dir().resolve("client.yaml"));
       out.println("devnet ready");

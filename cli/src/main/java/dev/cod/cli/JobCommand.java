@@ -79,6 +79,12 @@ final class JobCommand {
         JobSpec.Market m = jobSpec.market();
         JobTerms terms = new JobTerms(specCid.bytes(), m.replicas(), m.quorum(), m.maxPrice().attoFil(),
             m.stake().attoFil(), m.bidWindow().toSeconds(), m.executionWindow().toSeconds(), m.revealWindow().toSeconds());
+        if (jobSpec.pieceInput().isPresent()) {
+          // only providers with an active deal for the piece may bid (the market asks its deal oracle)
+          Cid piece = jobSpec.pieceInput().get().cid();
+          terms = terms.withInputPiece(piece.bytes());
+          out.printf("input piece: %s%n", piece);
+        }
         out.printf("spec: %s%n", specCid);
         PostedJob posted = c.market.postJob(terms);
         out.printf("job-id: %d%n", posted.jobId());
@@ -142,7 +148,13 @@ final class JobCommand {
         out.printf("  client        %s%n", v.client());
         List<MarketEvent> events = c.history.events(jobId);
         events.stream().filter(e -> e instanceof MarketEvent.JobPosted).findFirst()
-            .ifPresent(e -> out.printf("  spec          %s%n", Cid.fromBytes(((MarketEvent.JobPosted) e).specCid())));
+            .map(e -> (MarketEvent.JobPosted) e)
+            .ifPresent(p -> {
+              out.printf("  spec          %s%n", Cid.fromBytes(p.specCid()));
+              if (p.inputPieceCid().length > 0) {
+                out.printf("  input piece   %s (each bid names a deal holding it)%n", Cid.fromBytes(p.inputPieceCid()));
+              }
+            });
         out.printf("  path          %s%n", v.auction() ? "auction (pay as bid)" : "fast (bids carry commitments, paid maxPrice)");
         out.printf("  replicas      %d, quorum %d%n", v.replicas(), v.quorum());
         out.printf("  max price     %s per replica, stake %s per replica%n", FilAmount.ofAtto(v.maxPrice()),

@@ -33,6 +33,8 @@ final class RunningNode implements AutoCloseable {
   final NodeConfig config;
   final ProviderNode node;
   final MarketContract market;
+  /** The node's job store: what it did with each job and why. */
+  final JobStore store;
   private final ChainConnection chain;
   private final H2Database db;
   private final DockerExecutor docker;
@@ -56,7 +58,8 @@ final class RunningNode implements AutoCloseable {
       deals = new LotusDealFinder(lotus, config.minerId(), filecoin::currentDeals);
       sources.put(BoosterHttpSource.TYPE, new BoosterHttpSource(filecoin.boosterHttpUrl(), config.maxInputBytes()));
     }
-    this.node = new ProviderNode(config, market, watcher, new JobStore(db), ipfs, sources,
+    this.store = new JobStore(db);
+    this.node = new ProviderNode(config, market, watcher, store, ipfs, sources,
         Map.of(docker.engine(), docker, WasmExecutor.ENGINE, new WasmExecutor(config.wasm())), deals,
         Clock.systemUTC());
     this.thread = new Thread(node, "node-" + config.name());

@@ -79,7 +79,7 @@ class MainJobIT extends DevnetTestBase {
   }
 
   /** Per year: the sum and mean of column 2 and the count of days above zero, computed here in decimal. */
-  private static void assertMatchesIndependentComputation(List<String> rows, Path csv) throws Exception {
+  static void assertMatchesIndependentComputation(List<String> rows, Path csv) throws Exception {
     Map<String, BigDecimal> total = new TreeMap<>();
     Map<String, Integer> days = new TreeMap<>();
     Map<String, Integer> wet = new TreeMap<>();

@@ -158,6 +158,7 @@ public final class ProviderNode implements Runnable {
   private void onEvent(MarketEvent event) {
     if (event instanceof MarketEvent.JobPosted p) {
       String spec;
+      String piece = null;
       try {
         spec = Cid.fromBytes(p.specCid()).toString();
       } catch (CodException e) {
@@ -165,7 +166,14 @@ public final class ProviderNode implements Runnable {
         transition(store.find(p.jobId()).orElseThrow(), Step.SKIPPED, "spec CID is not a CID: " + e.getMessage());
         return;
       }
-      store.insertIfAbsent(p.jobId(), spec, p.maxPrice(), p.stakePerReplica(), p.auction());
+      try {
+        piece = p.inputPieceCid().length == 0 ? null : Cid.fromBytes(p.inputPieceCid()).toString();
+      } catch (CodException e) {
+        store.insertIfAbsent(p.jobId(), spec, p.maxPrice(), p.stakePerReplica(), p.auction());
+        transition(store.find(p.jobId()).orElseThrow(), Step.SKIPPED, "input piece is not a CID: " + e.getMessage());
+        return;
+      }
+      store.insertIfAbsent(p.jobId(), spec, p.maxPrice(), p.stakePerReplica(), p.auction(), piece);
     } else if (event instanceof MarketEvent.ProviderAssigned a && a.provider().equalsIgnoreCase(market.account())) {
       // SEEN too: a node that crashed after sending its bid but before recording it is still assigned
       store.find(a.jobId()).filter(r -> r.auction() && (r.step() == Step.BID || r.step() == Step.SEEN))
