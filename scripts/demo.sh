@@ -5,7 +5,8 @@
 #
 # Data: seattle-weather.csv from the npm package vega-datasets 3.2.1 (daily weather, 2012-2015).
 # Job: per year, total and mean daily precipitation and the days with precipitation > 0;
-# 3 replicas, quorum 2.
+# 3 replicas, quorum 2. Then data locality: the same job with the data stored as a Filecoin piece
+# that only providers 1 and 2 hold deals for (an auction, 2 replicas): provider 3 does not bid.
 set -euo pipefail
 COD_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$COD_ROOT"
@@ -18,7 +19,8 @@ DEVNET="$COD_ROOT/.devnet"
 COD="$COD_ROOT/scripts/cod"
 rm -rf "$DEVNET"
 mkdir -p "$DEVNET"
-"$COD" devnet start --dir "$DEVNET" >"$DEVNET.out" 2>"$DEVNET.log" &
+DATA="$COD_ROOT/hardhat/node_modules/vega-datasets/data/seattle-weather.csv"
+"$COD" devnet start --dir "$DEVNET" --piece "$DATA" --piece-holders 1,2 >"$DEVNET.out" 2>"$DEVNET.log" &
 devnet_pid=$!
 cleanup() {
   kill "$devnet_pid" 2>/dev/null || true
@@ -36,7 +38,6 @@ echo "== devnet"
 cat "$DEVNET.out"
 
 export COD_CONFIG="$DEVNET/client.yaml"
-DATA="$COD_ROOT/hardhat/node_modules/vega-datasets/data/seattle-weather.csv"
 echo "== data"
 data_cid=$("$COD" data add "$DATA")
 echo "seattle-weather.csv ($(wc -l <"$DATA") lines) -> $data_cid"
@@ -54,4 +55,17 @@ column -t -s, "$DEVNET/result-$job_id/outputs/precipitation-by-year.csv"
 
 echo "== on chain"
 "$COD" job describe "$job_id"
+echo "== data locality: the same job over the data as a Filecoin piece, held by providers 1 and 2"
+piece_cid=$(awk '$1 == "piece" { print $2 }' "$DEVNET.out")
+sed "s/PIECE_CID/$piece_cid/" examples/seattle-precipitation-piece.yaml >"$DEVNET/seattle-precipitation-piece.yaml"
+"$COD" job run "$DEVNET/seattle-precipitation-piece.yaml" --wait | tee "$DEVNET/run-piece.out"
+piece_job=$(sed -n 's/^job-id: //p' "$DEVNET/run-piece.out")
+piece_result=$(sed -n 's/^result-cid: //p' "$DEVNET/run-piece.out")
+"$COD" job describe "$piece_job" | grep -E "input piece|BidPlaced|result  "
+if [[ "$piece_result" == "$result_cid" ]]; then
+  echo "same result CID as the job over IPFS: $piece_result"
+else
+  echo "result CIDs differ: $piece_result (piece) vs $result_cid (IPFS)" >&2
+  exit 1
+fi
 echo "== main job done in $(( $(date +%s) - start )) s"
