@@ -15,6 +15,7 @@ import dev.cod.node.JobStore.Step;
 import dev.cod.node.deals.DealFinder;
 import dev.cod.node.deals.DealLookup;
 import dev.cod.node.exec.ExecutionRequest;
+import dev.cod.node.files.FileTrees;
 import dev.cod.node.exec.ExecutionResult;
 import dev.cod.node.exec.Executor;
 import dev.cod.node.exec.ResourceLimits;
@@ -30,12 +31,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -345,7 +344,7 @@ public final class ProviderNode implements Runnable {
     JobSpec spec = spec(row);
     ExecutionRequest request = request(row, spec);
     Path dir = jobDir(row.jobId());
-    deleteTree(dir);
+    FileTrees.delete(dir);
     try {
       Files.createDirectories(request.inputsDir());
     } catch (IOException e) {
@@ -513,17 +512,4 @@ public final class ProviderNode implements Runnable {
   /** Steps a job this node can still act on: for status output. */
   public static final Set<Step> IN_FLIGHT = Set.of(Step.BID, Step.ASSIGNED, Step.EXECUTED, Step.COMMITTED, Step.REVEALED);
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        p.toFile().setWritable(true);
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new CodException(dev.cod.common.ErrorCode.EXECUTION_FAILED, "cannot clear " + dir + ": " + e.getMessage(), e);
-    }
-  }
 }

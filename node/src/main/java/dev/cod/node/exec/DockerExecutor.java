@@ -19,6 +19,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
+import dev.cod.node.files.FileTrees;
 import dev.cod.common.RetriableCodException;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -242,7 +243,7 @@ public final class DockerExecutor implements Executor, AutoCloseable {
         layout.clear();
         throw translate("running job " + request.jobId(), e);
       } finally {
-        ResultLayout.deleteTree(work);
+        FileTrees.deleteQuietly(work);
       }
     } finally {
       if (previousJobId == null) {

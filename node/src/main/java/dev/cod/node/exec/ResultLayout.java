@@ -2,6 +2,7 @@ package dev.cod.node.exec;
 
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
+import dev.cod.node.files.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -278,41 +279,11 @@ public final class ResultLayout {
     if (Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
         for (Path p : entries) {
-          deleteTree(p);
+          FileTrees.deleteQuietly(p);
         }
       } catch (IOException e) {
         // best effort: the caller is already failing
       }
-    }
-  }
-
-  /** Deletes a file or a directory tree, never following links. Best effort: what cannot be deleted stays. */
-  public static void deleteTree(Path path) {
-    try {
-      Files.walkFileTree(
-          path,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-              Files.deleteIfExists(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              Files.deleteIfExists(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      // best effort
     }
   }
 

@@ -4,6 +4,7 @@ import dev.cod.cid.Cid;
 import dev.cod.cid.Multihash;
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
+import dev.cod.node.files.Extents;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -88,21 +89,12 @@ final class BlockBuffer implements BlockSource, Closeable {
     if (extent == null) {
       return Optional.empty();
     }
-    ByteBuffer buffer = ByteBuffer.allocate(extent.length());
     try {
-      long position = extent.offset();
-      while (buffer.hasRemaining()) {
-        int n = channel.read(buffer, position);
-        if (n < 0) {
-          throw new IOException("spill file ended early");
-        }
-        position += n;
-      }
+      return Optional.of(Extents.read(channel, extent.offset(), extent.length()));
     } catch (IOException e) {
       throw new CodException(
           ErrorCode.INVALID_INPUT, "cannot read back block " + cid + " from " + spillFile + ": " + e, e);
     }
-    return Optional.of(buffer.array());
   }
 
   @Override

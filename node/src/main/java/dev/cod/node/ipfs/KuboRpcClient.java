@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cod.cid.Cid;
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
+import dev.cod.node.files.Staging;
 import dev.cod.common.RetriableCodException;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
@@ -21,7 +22,6 @@ import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -198,51 +198,19 @@ public final class KuboRpcClient implements IpfsClient {
   @Override
   public void get(Cid cid, Path destination, long maxBytes) {
     requireMaxBytes(maxBytes);
-    Path target = destination.toAbsolutePath().normalize();
-    Path parent = target.getParent();
-    if (parent == null || target.getFileName() == null) {
-      throw new CodException(
-          ErrorCode.INVALID_INPUT, "expected a destination path with a name, found " + target);
-    }
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new CodException(
-          ErrorCode.INVALID_INPUT,
-          "expected destination " + target + " not to exist, found it: remove it or pick another");
-    }
-    Path staging;
-    try {
-      Files.createDirectories(parent);
-      String name = target.getFileName().toString();
-      staging =
-          Files.createTempDirectory(
-              parent, "." + name.substring(0, Math.min(name.length(), 100)) + ".cod-");
-    } catch (IOException e) {
-      throw new CodException(
-          ErrorCode.INVALID_INPUT, "cannot prepare " + target + " for download: " + e, e);
-    }
-    try {
+    try (Staging staging = Staging.beside(destination)) {
       UnixFsUnpacker unpacker;
-      try (BlockBuffer blocks = BlockBuffer.spillingTo(staging.resolve("blocks"))) {
+      try (BlockBuffer blocks = BlockBuffer.spillingTo(staging.dir().resolve("blocks"))) {
         exportInto(cid, maxBytes, blocks);
         unpacker = new UnixFsUnpacker(blocks, maxBytes);
-        unpacker.writeTo(cid, staging.resolve("content"));
+        unpacker.writeTo(cid, staging.content());
       } catch (IOException e) {
         throw unavailable("dag/export", e);
       }
-      try {
-        Files.move(staging.resolve("content"), target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException e) {
-        throw new CodException(
-            ErrorCode.INVALID_INPUT, "destination " + target + " appeared during the download", e);
-      } catch (IOException e) {
-        throw new CodException(
-            ErrorCode.INVALID_INPUT, "cannot move the download into " + target + ": " + e, e);
-      }
+      staging.moveIntoPlace();
       LOG.info(
           "fetched {} into {}, verified (bytes: {}, files and directories: {})",
-          cid, target, unpacker.contentBytes(), unpacker.entries());
-    } finally {
-      deleteRecursively(staging);
+          cid, staging.destination(), unpacker.contentBytes(), unpacker.entries());
     }
   }
 
@@ -540,16 +508,4 @@ public final class KuboRpcClient implements IpfsClient {
     return text.length() <= 500 ? text : text.substring(0, 497) + "...";
   }
 
-  private static void deleteRecursively(Path root) {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      LOG.warn("could not delete the temporary download directory {}: {}", root, e.toString());
-    }
-  }
 }

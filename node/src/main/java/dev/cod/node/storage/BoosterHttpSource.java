@@ -5,6 +5,8 @@ import dev.cod.cid.Multihash;
 import dev.cod.cid.PieceCommitment;
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
+import dev.cod.node.files.Extents;
+import dev.cod.node.files.Staging;
 import dev.cod.common.RetriableCodException;
 import dev.cod.node.ipfs.BlockSource;
 import dev.cod.node.ipfs.CarReader;
@@ -507,21 +509,12 @@ public final class BoosterHttpSource implements InputSource {
       if (extent == null) {
         return Optional.empty();
       }
-      ByteBuffer buffer = ByteBuffer.allocate(extent.length());
       try {
-        long position = extent.offset();
-        while (buffer.hasRemaining()) {
-          int n = channel.read(buffer, position);
-          if (n < 0) {
-            throw new IOException("the piece file ended early");
-          }
-          position += n;
-        }
+        return Optional.of(Extents.read(channel, extent.offset(), extent.length()));
       } catch (IOException e) {
         throw new CodException(
             ErrorCode.INVALID_INPUT, "cannot read block " + cid + " back from " + file + ": " + e, e);
       }
-      return Optional.of(buffer.array());
     }
   }
 }

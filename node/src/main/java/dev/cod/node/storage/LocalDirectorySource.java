@@ -2,6 +2,7 @@ package dev.cod.node.storage;
 
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
+import dev.cod.node.files.Staging;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -22,6 +22,7 @@ import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.ValType;
 import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
+import dev.cod.node.files.FileTrees;
 import dev.cod.node.exec.ExecutionRequest;
 import dev.cod.node.exec.ExecutionResult;
 import dev.cod.node.exec.Executor;
@@ -190,7 +191,7 @@ public final class WasmExecutor implements Executor {
         layout.clear();
         throw e;
       } finally {
-        ResultLayout.deleteTree(work);
+        FileTrees.deleteQuietly(work);
       }
     } finally {
       if (previousJobId == null) {
