@@ -67,20 +67,7 @@ public final class EventWatcher {
    * @throws RuntimeException whatever the handler throws; that event is not marked handled
    */
   public int poll(Consumer<MarketEvent> handler) {
-    try {
-      long safeHead = web3j.ethBlockNumber().send().getBlockNumber().longValueExact() - confirmations;
-      long next = nextBlock();
-      int handled = 0;
-      while (next <= safeHead) {
-        long to = Math.min(safeHead, next + maxRange - 1);
-        handled += handleRange(next, to, handler);
-        store.saveCursor(name, new WatcherStore.Cursor(to, blockHash(to)));
-        next = to + 1;
-      }
-      return handled;
-    } catch (IOException e) {
-      throw new RetriableCodException(ErrorCode.CHAIN_UNAVAILABLE, "event watcher: " + e.getMessage(), e);
-    }
+    return scan((from, to) -> handleRange(from, to, handler));
   }
 
   /**
@@ -111,16 +98,32 @@ public final class EventWatcher {
    * @throws RuntimeException whatever the handler throws; that range's cursor is not saved
    */
   public int pollRanges(RangeHandler handler) {
+    return scan((from, to) -> {
+      List<MarketEvent> events = fetch(from, to);
+      handler.handle(from, to, events);
+      return events.size();
+    });
+  }
+
+  /** Handles one block range; returns how many events it handled. */
+  @FunctionalInterface
+  private interface RangeScan {
+    int scan(long fromBlock, long toBlock) throws IOException;
+  }
+
+  /**
+   * Scans from the cursor to the safe head in ranges of at most {@code maxRange} blocks, saving
+   * the cursor after each range.
+   */
+  private int scan(RangeScan range) {
     try {
       long safeHead = web3j.ethBlockNumber().send().getBlockNumber().longValueExact() - confirmations;
       long next = nextBlock();
       int handled = 0;
       while (next <= safeHead) {
         long to = Math.min(safeHead, next + maxRange - 1);
-        List<MarketEvent> events = fetch(next, to);
-        handler.handle(next, to, events);
+        handled += range.scan(next, to);
         store.saveCursor(name, new WatcherStore.Cursor(to, blockHash(to)));
-        handled += events.size();
         next = to + 1;
       }
       return handled;
