@@ -49,6 +49,16 @@ public final class H2Database implements AutoCloseable {
     }
   }
 
+  /**
+   * A private in-memory database, gone when closed: for what a process needs only while it runs
+   * (e.g. the transaction store of a {@code ChainConnection} opened without a file).
+   */
+  public static H2Database inMemory() {
+    String name = "cod-" + java.util.UUID.randomUUID();
+    return new H2Database(JdbcConnectionPool.create("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1", "cod", ""),
+        Path.of("mem:" + name));
+  }
+
   /** A pooled connection; close it when done. */
   public Connection connection() throws SQLException {
     return pool.getConnection();
