@@ -48,7 +48,7 @@ import org.web3j.tx.RawTransactionManager;
  *       the estimate's revert data is decoded to the contract's custom error and thrown as a
  *       {@link dev.cod.common.ContractRevertedException}.
  *   <li><b>Nonces assigned here and kept in H2</b> ({@link TxStore}): nonce = max(the node's
- *       pending count, one past the highest stored nonce). The signed transaction is stored
+ *       pending count, one past the highest stored nonce still pending). The signed transaction is stored
  *       <em>before</em> it is broadcast. Stored nonces the node does not know (dropped from its
  *       mempool, or never delivered) are broadcast again before a new nonce is used, so the account
  *       never has a gap.
@@ -160,7 +160,16 @@ public class EstimatingTransactionManager extends RawTransactionManager {
         Fees fees = currentFees();
         long chainPending = transactionCount(DefaultBlockParameterName.PENDING);
         resendUnknownTo(chainPending);
-        long nonce = Math.max(chainPending, store.nextNonce(from));
+        long nonce = Math.max(chainPending, store.nextAfterPending(from));
+        Optional<StoredTx> forgotten = store.get(from, nonce);
+        if (forgotten.isPresent()) {
+          // finished here, yet the chain does not count it: a reorg deeper than the confirmations,
+          // or a devnet reset. Should the old one come back and be mined, this one is reported
+          // as not executed (nonce used elsewhere), never executed twice.
+          LOG.warn("nonce {} of {} was {} as {} but the chain does not count it any more (reorg or reset); "
+              + "reusing the nonce", nonce, from, forgotten.get().state(), forgotten.get().latest().hash());
+          store.delete(from, nonce);
+        }
         Attempt attempt = sign(nonce, target, input, amount, gasLimit, fees);
         store.insert(new StoredTx(from, nonce, target, input, amount, gasLimit, State.PENDING, false, List.of(attempt)));
         awaited.add(nonce);

@@ -100,8 +100,17 @@ public final class TxStore {
 
   /** One past the highest nonce stored for {@code account}, or 0. */
   public long nextNonce(String account) {
+    return next(account, "");
+  }
+
+  /** One past the highest nonce of {@code account} still {@link State#PENDING}, or 0. */
+  public long nextAfterPending(String account) {
+    return next(account, " AND state = 'PENDING'");
+  }
+
+  private long next(String account, String condition) {
     try (Connection c = db.connection();
-        PreparedStatement s = c.prepareStatement("SELECT MAX(nonce) FROM tx_nonce WHERE account = ?")) {
+        PreparedStatement s = c.prepareStatement("SELECT MAX(nonce) FROM tx_nonce WHERE account = ?" + condition)) {
       s.setString(1, key(account));
       try (ResultSet rs = s.executeQuery()) {
         rs.next();

@@ -222,6 +222,24 @@ class TransactionManagerIT {
   }
 
   @Test
+  void aNonceTheChainForgetsInAReorgIsUsedAgainWithoutLeavingAGap() throws Exception {
+    Credentials account = HardhatNode.devAccount(8);
+    EstimatingTransactionManager tm = chain.transactionManager(account);
+    String a = freshAddress();
+    String b = freshAddress();
+    String snapshot = new Request<>("evm_snapshot", List.of(), admin, SnapshotResponse.class).send().getResult();
+    long forgotten = txNonce(tm.execute(a, "0x", BigInteger.ONE).getTransactionHash());
+    hardhat("evm_revert", snapshot);
+    assertThat(balance(a)).as("the chain forgot it").isZero();
+    TransactionReceipt next = tm.execute(b, "0x", BigInteger.ONE);
+    assertThat(txNonce(next.getTransactionHash())).isEqualTo(forgotten);
+    assertThat(balance(b)).isEqualTo(BigInteger.ONE);
+  }
+
+  /** evm_snapshot's answer: a hex id. */
+  public static final class SnapshotResponse extends org.web3j.protocol.core.Response<String> {}
+
+  @Test
   void theEndpointGoingAwayGivesAClearErrorAfterTheRetryBudgetAndNothingIsSentTwice(@TempDir Path tmp)
       throws Exception {
     RetryPolicy budget = new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(100));

@@ -44,6 +44,7 @@ class TxStoreTest {
     try (H2Database db = H2Database.open(file)) {
       TxStore store = new TxStore(db);
       assertThat(store.nextNonce(ACCOUNT.toLowerCase())).as("accounts in any case").isEqualTo(9);
+      assertThat(store.nextAfterPending(ACCOUNT)).as("nonce 8 is mined: the chain counts it").isEqualTo(8);
       StoredTx seven = store.get(ACCOUNT, 7).orElseThrow();
       assertThat(seven.attempts()).extracting(Attempt::hash).containsExactly("0x01", "0x03");
       assertThat(seven.latest().maxFeePerGas()).isEqualTo(2_501);

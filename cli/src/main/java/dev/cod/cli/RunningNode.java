@@ -42,9 +42,15 @@ final class RunningNode implements AutoCloseable {
 
   private RunningNode(NodeConfig config) {
     this.config = config;
-    this.chain = ChainConnection.open(config.rpcUrl());
-    this.market = chain.market(config.market(), Keystore.load(config.keystore(), config.passwordFile()));
     this.db = H2Database.open(config.dataDir().resolve("node"));
+    try {
+      // the node's nonces and signed transactions live in its H2 file: a restart sends nothing twice
+      this.chain = ChainConnection.open(config.rpcUrl(), null, db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+    this.market = chain.market(config.market(), Keystore.load(config.keystore(), config.passwordFile()));
     this.docker = new DockerExecutor(config.dockerHost());
     EventWatcher watcher = new EventWatcher(chain.web3j(), config.market(), config.startBlock(),
         config.confirmations(), LOG_RANGE, new WatcherStore(db), "market");
