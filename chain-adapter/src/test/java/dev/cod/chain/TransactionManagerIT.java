@@ -236,6 +236,44 @@ class TransactionManagerIT {
     assertThat(balance(b)).isEqualTo(BigInteger.ONE);
   }
 
+  @Test
+  void aReceiptWhoseBlockIsReorganizedAwayBeforeItsConfirmationsIsNotTrusted(@TempDir Path tmp) throws Exception {
+    AtomicInteger polls = new AtomicInteger();
+    RetryPolicy.Sleeper counting = d -> {
+      polls.incrementAndGet();
+      Thread.sleep(5);
+    };
+    SettableClock clock = new SettableClock(Instant.parse("2030-01-01T00:00:00Z"));
+    Credentials account = HardhatNode.devAccount(9);
+    String to = freshAddress();
+    long start = nonce(account.getAddress(), DefaultBlockParameterName.LATEST);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (H2Database db = H2Database.open(tmp.resolve("tx"))) {
+      TxStore store = new TxStore(db);
+      EstimatingTransactionManager tm = new EstimatingTransactionManager(chain.web3j(), account, chain.chainId(),
+          RevertDecoder.forJobMarket(), TxConfig.DEVNET.withConfirmations(2).withReplacementTimeout(Duration.ofMinutes(1)),
+          store, clock, counting);
+      String snapshot = new Request<>("evm_snapshot", List.of(), admin, SnapshotResponse.class).send().getResult();
+      Future<TransactionReceipt> f = pool.submit(() -> tm.execute(to, "0x", BigInteger.ONE));
+      waitUntil("three polls", () -> polls.get() >= 3);
+      assertThat(f).as("mined at once, not yet confirmed").isNotDone();
+      hardhat("evm_revert", snapshot); // its block is gone, and the transaction with it
+      clock.advance(Duration.ofMinutes(1));
+      int seen = polls.get();
+      waitUntil("three more polls", () -> polls.get() >= seen + 3);
+      mine();
+      mine();
+      TransactionReceipt r = f.get(30, TimeUnit.SECONDS);
+      assertThat(r.getTransactionHash())
+          .isIn(store.get(account.getAddress(), start).orElseThrow().attempts().stream().map(Attempt::hash).toList());
+      assertThat(chain.blockNumber() - r.getBlockNumber().longValueExact()).isGreaterThanOrEqualTo(2);
+      assertThat(nonce(account.getAddress(), DefaultBlockParameterName.LATEST)).isEqualTo(start + 1);
+      assertThat(balance(to)).as("paid once").isEqualTo(BigInteger.ONE);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** evm_snapshot's answer: a hex id. */
   public static final class SnapshotResponse extends org.web3j.protocol.core.Response<String> {}
 
