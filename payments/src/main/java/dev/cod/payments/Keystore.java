@@ -51,7 +51,17 @@ public final class Keystore {
    */
   public static Credentials load(Path keystore, Path passwordFile) {
     requireOwnerOnly(keystore);
-    String password = readSecret(passwordFile);
+    return load(keystore, readSecret(passwordFile));
+  }
+
+  /**
+   * Decrypts a keystore (0600) with {@code password}, which is never put in a message.
+   *
+   * @throws CodException KEYSTORE if the file is missing, readable by others, not a keystore v3, or
+   *     the password is wrong
+   */
+  public static Credentials load(Path keystore, String password) {
+    requireOwnerOnly(keystore);
     try {
       return WalletUtils.loadCredentials(password, keystore.toFile());
     } catch (CipherException e) {
@@ -88,7 +98,31 @@ public final class Keystore {
     }
   }
 
-  private static void requireOwnerOnly(Path file) {
+  /**
+   * The 0x address a keystore v3 file declares in its {@code address} field, read without the
+   * password (Web3 Secret Storage keeps it in clear). Trust it only after a decryption.
+   *
+   * @return the address, {@code 0x} + 40 lower-case hex digits
+   * @throws CodException KEYSTORE if the file is unreadable or has no 20-byte address
+   */
+  public static String address(Path keystore) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(keystore.toFile());
+      String a = json == null ? "" : json.path("address").asText("");
+      String hex = a.startsWith("0x") || a.startsWith("0X") ? a.substring(2) : a;
+      if (!hex.matches("[0-9a-fA-F]{40}")) {
+        throw new CodException(ErrorCode.KEYSTORE, "expected an Ethereum keystore v3 file with a 20-byte 'address'"
+            + " in " + keystore + ", found " + (a.isEmpty() ? "none" : "'" + a + "'"));
+      }
+      return "0x" + hex.toLowerCase(java.util.Locale.ROOT);
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.KEYSTORE, "cannot read keystore " + keystore + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether {@code file} is readable and writable by its owner only (0600 or 0400). */
+  static void requireOwnerOnly(Path file) {
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
       for (PosixFilePermission p : perms) {
