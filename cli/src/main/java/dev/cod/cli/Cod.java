@@ -10,14 +10,17 @@ import picocli.CommandLine.Option;
 /** The {@code cod} command: the only place that wires cod's parts together. */
 @Command(name = "cod", mixinStandardHelpOptions = true, version = "cod 0.1.0",
     description = "Compute over data on Filecoin: post jobs, run a provider node, run a local devnet, serve the reputation dashboard.",
-    subcommands = {DataCommand.class, JobCommand.class, NodeCommand.class, DevnetCommand.class, WasmCommand.class,
-        ReputationCommand.class})
+    subcommands = {DataCommand.class, JobCommand.class, WalletCommand.class, ProviderCommand.class, NodeCommand.class,
+        DevnetCommand.class, WasmCommand.class, ReputationCommand.class})
 public final class Cod {
   @Option(names = "--config", description = "client config YAML (default: $COD_CONFIG, else .devnet/client.yaml)")
   Path config;
 
   /** Environment seen by the commands; tests replace it. */
   Map<String, String> env = System.getenv();
+
+  /** The terminal, for passwords and confirmations; tests replace it. */
+  Prompter prompter = Prompter.system();
 
   ClientConfig clientConfig() {
     return ClientConfig.load(config, env);
@@ -29,7 +32,12 @@ public final class Cod {
 
   /** The command line with cod's error handling: a {@link CodException} prints its message, exit code 1. */
   public static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Cod());
+    return commandLine(new Cod());
+  }
+
+  /** As {@link #commandLine()}, on a given {@link Cod} (tests set its environment and prompter). */
+  static CommandLine commandLine(Cod cod) {
+    CommandLine cl = new CommandLine(cod);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof CodException ce) {
         cmd.getErr().println("error [" + ce.code() + "]: " + ce.getMessage());

@@ -67,6 +67,8 @@ public final class Devnet implements AutoCloseable {
   static final long MAX_PIECE_BYTES = 1L << 30;
   /** The client actor the devnet's deals name (an f0 of the Lotus stand-in). */
   private static final long DEAL_CLIENT_ID = 1000;
+  /** What the devnet's Lotus wallet holds at the start, in the Lotus stand-in. */
+  static final java.math.BigInteger LOTUS_WALLET_FIL = java.math.BigInteger.valueOf(1000).multiply(java.math.BigInteger.TEN.pow(18));
   /** Provider i (from 0) bids PRICES[i % 3]. */
   private static final String[] PRICES = {"0.002 FIL", "0.003 FIL", "0.004 FIL"};
 
@@ -78,6 +80,7 @@ public final class Devnet implements AutoCloseable {
   private final String dealOracle;
   private final String minerOracle;
   private final LocalLotusServer lotus;
+  private FilecoinAddress lotusWallet;
   private final List<PieceHttpServer> pieceServers = new ArrayList<>();
   private final List<RunningNode> nodes = new ArrayList<>();
   private long nextDealId = FIRST_DEAL_ID;
@@ -150,6 +153,8 @@ public final class Devnet implements AutoCloseable {
     Credentials client = HardhatNode.devAccount(1);
     Path clientKey = Keystore.write(keys.resolve("client"), client.getEcKeyPair(), password, false);
 
+    lotusWallet = newLotusWallet();
+
     Map<String, Object> clientYaml = new LinkedHashMap<>();
     clientYaml.put("rpcUrl", chain.rpcUrl());
     clientYaml.put("market", market);
@@ -157,6 +162,11 @@ public final class Devnet implements AutoCloseable {
     clientYaml.put("ipfsApi", kubo.apiUrl().toString());
     clientYaml.put("keystore", dir.relativize(clientKey).toString());
     clientYaml.put("passwordFile", dir.relativize(passwordFile).toString());
+    clientYaml.put("lotusUrl", lotus.rpcUrl().toString());
+    clientYaml.put("lotusTokenFile", "keys/lotus-token");
+    // DEVNET ONLY: Hardhat is not Filecoin; `cod wallet fund` pays the 0x account from a Hardhat
+    // dev account once the Lotus stand-in says the transfer to its f410f address landed.
+    clientYaml.put("fundingBridge", WalletCommand.DEVNET_BRIDGE);
     write(dir.resolve("client.yaml"), clientYaml);
 
     List<Map<String, Object>> summary = new ArrayList<>();
@@ -205,6 +215,7 @@ public final class Devnet implements AutoCloseable {
     json.put("oracleDeployer", HardhatNode.devAccount(0).getAddress());
     json.put("ipfsApi", kubo.apiUrl().toString());
     json.put("lotusUrl", lotus.rpcUrl().toString());
+    json.put("lotusWallet", lotusWallet.toString());
     json.put("client", client.getAddress());
     json.put("clientConfig", dir.resolve("client.yaml").toString());
     json.put("providers", summary);
@@ -270,6 +281,35 @@ public final class Devnet implements AutoCloseable {
       throw new CodException(ErrorCode.INVALID_INPUT, "cannot store piece " + pieceCid + ": " + e.getMessage(), e);
     }
     return new StoredPiece(root, pieceCid, commP.paddedSize(), deals);
+  }
+
+  /**
+   * A Lotus wallet for {@code cod wallet fund --from}: an f1 (t1) address of a fresh secp256k1 key,
+   * funded with {@link #LOTUS_WALLET_FIL} in the Lotus stand-in (which "signs" for it; the key is
+   * not kept).
+   */
+  private FilecoinAddress newLotusWallet() {
+    try {
+      byte[] pub = org.web3j.utils.Numeric.toBytesPadded(org.web3j.crypto.Keys.createEcKeyPair().getPublicKey(), 64);
+      byte[] uncompressed = new byte[65];
+      uncompressed[0] = 4;
+      System.arraycopy(pub, 0, uncompressed, 1, 64);
+      FilecoinAddress wallet = FilecoinAddress.secp256k1(Network.TESTNET, uncompressed);
+      lotus.addWallet(wallet, LOTUS_WALLET_FIL);
+      return wallet;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new CodException(ErrorCode.INTERNAL, "cannot create a secp256k1 key: " + e.getMessage(), e);
+    }
+  }
+
+  /** The Lotus stand-in's funded wallet (t1…), for {@code cod wallet fund --from}. */
+  public FilecoinAddress lotusWallet() {
+    return lotusWallet;
+  }
+
+  /** The Lotus stand-in, for tests that look at its balances. */
+  LocalLotusServer lotus() {
+    return lotus;
   }
 
   /** Provider {@code number}'s (from 1) miner actor ID. */

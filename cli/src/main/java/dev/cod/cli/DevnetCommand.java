@@ -60,6 +60,8 @@ final class DevnetCommand {
         stored.deals().forEach((n, deal) -> out.printf("  deal %d          held by provider-%d (f0%d)%n", deal, n,
             Devnet.minerId(n)));
       }
+      out.printf("lotus wallet      %s  (1000 FIL in the Lotus stand-in: cod wallet fund --from %s --amount …)%n",
+          devnet.lotusWallet(), devnet.lotusWallet());
       out.printf("client config     %s%n", devnet.dir().resolve("client.yaml"));
       out.println("devnet ready");
       out.flush();

@@ -14,6 +14,8 @@ import dev.cod.common.ErrorCode;
 import dev.cod.node.spec.JobSpec;
 import dev.cod.node.spec.JobSpecParser;
 import dev.cod.payments.FilAmount;
+import dev.cod.payments.JobQuote;
+import dev.cod.payments.JobQuoter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigInteger;
@@ -36,13 +38,78 @@ import picocli.CommandLine.Spec;
 
 /** {@code cod job}: post jobs, follow them, read their results. */
 @Command(name = "job", description = "Post and follow jobs.",
-    subcommands = {JobCommand.Run.class, JobCommand.Describe.class, JobCommand.Get.class})
+    subcommands = {JobCommand.Quote.class, JobCommand.Run.class, JobCommand.Describe.class, JobCommand.Get.class})
 final class JobCommand {
   /** Largest result fetched by {@code cod job get}, bytes. */
   static final long MAX_RESULT_BYTES = 1L << 30;
 
   @ParentCommand
   Cod cod;
+
+  static JobSpec readSpec(Path specFile) {
+    try {
+      return JobSpecParser.parse(Files.readString(specFile, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.INVALID_INPUT, "cannot read job spec " + specFile + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The job's terms on chain; {@code specCid} may be empty for a quote (the spec is not published yet). */
+  static JobTerms terms(JobSpec jobSpec, byte[] specCid) {
+    JobSpec.Market m = jobSpec.market();
+    JobTerms terms = new JobTerms(specCid, m.replicas(), m.quorum(), m.maxPrice().attoFil(),
+        m.stake().attoFil(), m.bidWindow().toSeconds(), m.executionWindow().toSeconds(), m.revealWindow().toSeconds());
+    if (jobSpec.pieceInput().isPresent()) {
+      // only providers with an active deal for the piece may bid (the market asks its deal oracle)
+      terms = terms.withInputPiece(jobSpec.pieceInput().get().cid().bytes());
+    }
+    return terms;
+  }
+
+  /** Quotes the job for the client account and prints what it costs. */
+  static JobQuote printQuote(ClientContext c, JobSpec jobSpec, PrintWriter out) {
+    JobQuote q = new JobQuoter(c.chain, c.config.market()).quote(c.market.account(), terms(jobSpec, new byte[0]));
+    out.printf("quote for %s (%d replica%s, quorum %d):%n", jobSpec.name(), q.replicas(), q.replicas() == 1 ? "" : "s",
+        jobSpec.market().quorum());
+    out.printf("  escrow        %s (%d × %s max price; what is not paid out comes back as a credit)%n", q.escrow(),
+        q.replicas(), q.maxPrice());
+    out.printf("  stake         %s free stake needed by each provider (locked while its bid lives)%n", q.stakePerProvider());
+    if (q.gasEstimate().isPresent()) {
+      out.printf("  gas           %s gas estimated, limit %s, at most %s attoFIL/gas: at most %s%n", q.gasEstimate().get(),
+          q.gasLimit(), q.maxFeePerGas(), q.maxGasCost());
+      out.printf("  total         at most %s (escrow + gas)%n", q.maxTotal());
+    } else {
+      out.printf("  gas           not estimated: the balance does not cover the escrow%n");
+    }
+    out.printf("  balance       %s (%s)%n", q.balance(), c.market.account());
+    if (q.credits().compareTo(FilAmount.ZERO) > 0) {
+      out.printf("  credits       %s held by the market for you (cod wallet withdraw)%n", q.credits());
+    }
+    if (!q.affordable()) {
+      out.printf("  short by      %s: fund the account (cod wallet fund --from f1… --amount …)%n", q.shortfall());
+    }
+    out.flush();
+    return q;
+  }
+
+  @Command(name = "quote", description = "What a job costs before anything is sent: escrow, stake per provider, gas.")
+  static final class Quote implements Callable<Integer> {
+    @ParentCommand
+    JobCommand job;
+    @Spec
+    CommandSpec spec;
+    @Parameters(paramLabel = "SPEC.yaml")
+    Path specFile;
+
+    @Override
+    public Integer call() {
+      JobSpec jobSpec = readSpec(specFile);
+      try (ClientContext c = new ClientContext(job.cod.clientConfig())) {
+        JobQuote q = printQuote(c, jobSpec, spec.commandLine().getOut());
+        return q.affordable() ? 0 : 3;
+      }
+    }
+  }
 
   @Command(name = "run", description = "Validate a job spec, publish it to IPFS, post it with escrow, and follow it.")
   static final class Run implements Callable<Integer> {
@@ -57,17 +124,29 @@ final class JobCommand {
     @Option(names = "--timeout", description = "how long --wait waits, in seconds (default: ${DEFAULT-VALUE})")
     long timeoutSeconds = 1800;
 
+    @Option(names = {"-y", "--yes"}, description = "post without asking (needed without a terminal)")
+    boolean yes;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
-      String yaml;
-      try {
-        yaml = Files.readString(specFile, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new CodException(ErrorCode.INVALID_INPUT, "cannot read job spec " + specFile + ": " + e.getMessage(), e);
-      }
-      JobSpec jobSpec = JobSpecParser.parse(yaml);
+      JobSpec jobSpec = readSpec(specFile);
       try (ClientContext c = new ClientContext(job.cod.clientConfig())) {
+        JobQuote quote = printQuote(c, jobSpec, out);
+        if (!quote.affordable()) {
+          throw new CodException(ErrorCode.INVALID_INPUT, "expected a balance of at least " + quote.maxTotal()
+              + " to post this job, found " + quote.balance() + ": fund " + c.market.account()
+              + " (cod wallet fund) or lower the price");
+        }
+        if (!yes) {
+          String answer = job.cod.prompter.readLine("Post this job and send " + quote.escrow() + " of escrow? [y/N] ")
+              .orElseThrow(() -> new CodException(ErrorCode.INVALID_INPUT, "cod job run asks before sending "
+                  + quote.escrow() + " of escrow, found no terminal to ask on: pass --yes to post without asking"));
+          if (!answer.strip().equalsIgnoreCase("y") && !answer.strip().equalsIgnoreCase("yes")) {
+            out.println("not posted: nothing was sent");
+            return 1;
+          }
+        }
         Path json = Files.createTempFile("cod-spec-", ".json");
         Cid specCid;
         try {
@@ -77,13 +156,9 @@ final class JobCommand {
           Files.deleteIfExists(json);
         }
         JobSpec.Market m = jobSpec.market();
-        JobTerms terms = new JobTerms(specCid.bytes(), m.replicas(), m.quorum(), m.maxPrice().attoFil(),
-            m.stake().attoFil(), m.bidWindow().toSeconds(), m.executionWindow().toSeconds(), m.revealWindow().toSeconds());
+        JobTerms terms = terms(jobSpec, specCid.bytes());
         if (jobSpec.pieceInput().isPresent()) {
-          // only providers with an active deal for the piece may bid (the market asks its deal oracle)
-          Cid piece = jobSpec.pieceInput().get().cid();
-          terms = terms.withInputPiece(piece.bytes());
-          out.printf("input piece: %s%n", piece);
+          out.printf("input piece: %s%n", jobSpec.pieceInput().get().cid());
         }
         out.printf("spec: %s%n", specCid);
         PostedJob posted = c.market.postJob(terms);

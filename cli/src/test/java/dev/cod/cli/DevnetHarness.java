@@ -42,9 +42,30 @@ final class DevnetHarness implements AutoCloseable {
 
   /** Runs {@code cod --config <devnet>/client.yaml ARGS...}. */
   Run cod(String... args) {
+    return cod(System.getenv(), NO_TERMINAL, args);
+  }
+
+  /** A prompter with no terminal, as under CI: every question goes unanswered. */
+  static final Prompter NO_TERMINAL = new Prompter() {
+    @Override
+    public java.util.Optional<String> readLine(String prompt) {
+      return java.util.Optional.empty();
+    }
+
+    @Override
+    public java.util.Optional<char[]> readPassword(String prompt) {
+      return java.util.Optional.empty();
+    }
+  };
+
+  /** Runs {@code cod --config <devnet>/client.yaml ARGS...} with this environment and terminal. */
+  Run cod(java.util.Map<String, String> env, Prompter prompter, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cl = Cod.commandLine();
+    Cod cod = new Cod();
+    cod.env = env;
+    cod.prompter = prompter;
+    CommandLine cl = Cod.commandLine(cod);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     List<String> all = new ArrayList<>(List.of("--config", dir.resolve("client.yaml").toString()));

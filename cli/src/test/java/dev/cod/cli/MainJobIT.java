@@ -43,7 +43,7 @@ class MainJobIT extends DevnetTestBase {
     String template = Files.readString(hardhatDir.resolveSibling("examples/seattle-precipitation.yaml"));
     assertThat(template).contains("bidWindow: 0s");
     Files.writeString(spec, template.replace("DATA_CID", dataCid).replace("bidWindow: 0s", "bidWindow: " + bidWindow));
-    DevnetHarness.Run run = cod("job", "run", spec.toString(), "--wait", "--timeout", "300");
+    DevnetHarness.Run run = cod("job", "run", spec.toString(), "--wait", "--yes", "--timeout", "300");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     long jobId = Long.parseLong(field(run.out(), "job-id"));
     String resultCid = field(run.out(), "result-cid");

@@ -33,7 +33,7 @@ class PieceJobIT extends DevnetTestBase {
 
     String template = Files.readString(hardhatDir.resolveSibling("examples/seattle-precipitation-piece.yaml"));
     Path spec = Files.writeString(dir.resolve("piece-job.yaml"), template.replace("PIECE_CID", piece.pieceCid().toString()));
-    DevnetHarness.Run run = cod("job", "run", spec.toString(), "--wait", "--timeout", "300");
+    DevnetHarness.Run run = cod("job", "run", spec.toString(), "--wait", "--yes", "--timeout", "300");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("input piece: " + piece.pieceCid()).contains("FINALIZED");
     long jobId = Long.parseLong(field(run.out(), "job-id"));

@@ -66,7 +66,7 @@ class WasmJobIT extends DevnetTestBase {
     }
     Path spec = Files.writeString(dir.resolve("weather-stats.yaml"), template);
 
-    DevnetHarness.Run run = cod("job", "run", spec.toString(), "--wait", "--timeout", "300");
+    DevnetHarness.Run run = cod("job", "run", spec.toString(), "--wait", "--yes", "--timeout", "300");
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("FINALIZED");
     long jobId = Long.parseLong(field(run.out(), "job-id"));
