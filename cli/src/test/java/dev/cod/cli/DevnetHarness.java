@@ -58,7 +58,10 @@ final class DevnetHarness implements AutoCloseable {
     }
   };
 
-  /** Runs {@code cod --config <devnet>/client.yaml ARGS...} with this environment and terminal. */
+  /**
+   * Runs {@code cod --config <devnet>/client.yaml ARGS...} with this environment and terminal;
+   * ARGS may start with their own {@code --config FILE}.
+   */
   Run cod(java.util.Map<String, String> env, Prompter prompter, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -68,7 +71,9 @@ final class DevnetHarness implements AutoCloseable {
     CommandLine cl = Cod.commandLine(cod);
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    List<String> all = new ArrayList<>(List.of("--config", dir.resolve("client.yaml").toString()));
+    // the devnet's client config unless the command names another
+    List<String> all = new ArrayList<>(args.length > 0 && args[0].equals("--config") ? List.of()
+        : List.of("--config", dir.resolve("client.yaml").toString()));
     all.addAll(List.of(args));
     int code = cl.execute(all.toArray(String[]::new));
     return new Run(code, out.toString(), err.toString());

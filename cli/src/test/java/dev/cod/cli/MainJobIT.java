@@ -67,15 +67,53 @@ class MainJobIT extends DevnetTestBase {
 
   @Test
   void seattlePrecipitationJobRunsThroughTheWholeMarket() throws Exception {
+    long start = blockNumber();
     // the demo's spec: fast path, every provider paid the job's maxPrice, nothing to refund
     Outcome fast = runSeattleJob("0s", "fast");
-    assertMoney(fast.jobId(), false);
+    Map<String, BigInteger> paid = assertMoney(fast.jobId(), false);
+    long afterFast = blockNumber();
+    assertLedger(start, afterFast, paid);
 
     // the same job as an auction: paid as bid, the client gets the unused escrow back; the
     // result is the same bytes, so the same CID
     Outcome auction = runSeattleJob("4s", "auction");
     assertThat(auction.resultCid()).isEqualTo(fast.resultCid());
-    assertMoney(auction.jobId(), true);
+    Map<String, BigInteger> paidAsBid = assertMoney(auction.jobId(), true);
+    assertLedger(afterFast, blockNumber(), paidAsBid);
+  }
+
+  private static long blockNumber() {
+    try (ChainConnection chain = ChainConnection.open(devnet.rpcUrl())) {
+      return chain.blockNumber();
+    }
+  }
+
+  /**
+   * The ledger, to the attoFIL: for the client and every provider, between the two blocks, the
+   * change of its wallet + the gas it paid (receipts' gasUsed × effectiveGasPrice) + the change of
+   * what the market holds for it (credits, provider balance) is what the market moved to it: each
+   * provider gained exactly its price, the client lost exactly their sum (escrow − refund), and the
+   * whole sums to zero — nothing lost, nothing paid twice, every refund and withdrawal counted.
+   */
+  private static void assertLedger(long from, long to, Map<String, BigInteger> prices) {
+    String client = HardhatNode.devAccount(1).getAddress().toLowerCase();
+    List<String> accounts = new ArrayList<>(List.of(client));
+    accounts.addAll(prices.keySet());
+    try (ChainConnection chain = ChainConnection.open(devnet.rpcUrl())) {
+      Map<String, MoneyLedger.Line> ledger = MoneyLedger.between(chain, devnet.market(), from, to, accounts);
+      System.out.printf("ledger, blocks %d..%d:%n%s", from + 1, to, MoneyLedger.format(ledger));
+      BigInteger total = prices.values().stream().reduce(BigInteger.ZERO, BigInteger::add);
+      assertThat(ledger.get(client).net()).as("client paid the prices, got the rest back").isEqualTo(total.negate());
+      assertThat(ledger.get(client).gas()).as("the client paid gas").isPositive();
+      for (var e : prices.entrySet()) {
+        MoneyLedger.Line l = ledger.get(e.getKey());
+        assertThat(l.net()).as("provider %s gained its price", e.getKey()).isEqualTo(e.getValue());
+        assertThat(l.gas()).as("provider %s paid gas", e.getKey()).isPositive();
+        assertThat(l.heldDelta()).as("provider %s withdrew its earnings", e.getKey()).isZero();
+      }
+      assertThat(ledger.values().stream().map(MoneyLedger.Line::net).reduce(BigInteger.ZERO, BigInteger::add))
+          .as("every attoFIL accounted for").isZero();
+    }
   }
 
   /** Per year: the sum and mean of column 2 and the count of days above zero, computed here in decimal. */
@@ -108,8 +146,10 @@ class MainJobIT extends DevnetTestBase {
   /**
    * Every provider was paid its price (maxPrice on the fast path, its bid in the auction) into its
    * balance and withdrew exactly that; the client was credited escrow − Σ prices and withdrew it.
+   *
+   * @return each provider's price (lower-case address to attoFIL)
    */
-  private static void assertMoney(long jobId, boolean auction) throws InterruptedException {
+  private static Map<String, BigInteger> assertMoney(long jobId, boolean auction) throws InterruptedException {
     List<String> providers = devnet.providerAccounts();
     try (ChainConnection chain = ChainConnection.open(devnet.rpcUrl())) {
       var anyone = chain.market(devnet.market(), HardhatNode.devAccount(19));
@@ -168,6 +208,7 @@ class MainJobIT extends DevnetTestBase {
         assertThat(withdrawals).filteredOn(w -> w.account().equalsIgnoreCase(client))
             .extracting(MarketEvent.Withdrawn::amount).contains(escrow.subtract(prices));
       }
+      return bids;
     }
   }
 
