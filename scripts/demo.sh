@@ -44,7 +44,9 @@ echo "seattle-weather.csv ($(wc -l <"$DATA") lines) -> $data_cid"
 
 echo "== job"
 sed "s/DATA_CID/$data_cid/" examples/seattle-precipitation.yaml >"$DEVNET/seattle-precipitation.yaml"
-"$COD" job run "$DEVNET/seattle-precipitation.yaml" --wait | tee "$DEVNET/run.out"
+"$COD" job quote "$DEVNET/seattle-precipitation.yaml"
+# --yes: the demo has no one to answer "Post this job?" (without a terminal, run refuses without it)
+"$COD" job run "$DEVNET/seattle-precipitation.yaml" --wait --yes | tee "$DEVNET/run.out"
 job_id=$(sed -n 's/^job-id: //p' "$DEVNET/run.out")
 result_cid=$(sed -n 's/^result-cid: //p' "$DEVNET/run.out")
 
@@ -58,7 +60,7 @@ echo "== on chain"
 echo "== data locality: the same job over the data as a Filecoin piece, held by providers 1 and 2"
 piece_cid=$(awk '$1 == "piece" { print $2 }' "$DEVNET.out")
 sed "s/PIECE_CID/$piece_cid/" examples/seattle-precipitation-piece.yaml >"$DEVNET/seattle-precipitation-piece.yaml"
-"$COD" job run "$DEVNET/seattle-precipitation-piece.yaml" --wait | tee "$DEVNET/run-piece.out"
+"$COD" job run "$DEVNET/seattle-precipitation-piece.yaml" --wait --yes | tee "$DEVNET/run-piece.out"
 piece_job=$(sed -n 's/^job-id: //p' "$DEVNET/run-piece.out")
 piece_result=$(sed -n 's/^result-cid: //p' "$DEVNET/run-piece.out")
 "$COD" job describe "$piece_job" | grep -E "input piece|BidPlaced|result  "
@@ -68,4 +70,14 @@ else
   echo "result CIDs differ: $piece_result (piece) vs $result_cid (IPFS)" >&2
   exit 1
 fi
+echo "== wallets: a new account funded from a Lotus wallet (the devnet's Lotus stand-in, bridged to Hardhat)"
+export COD_WALLET_DIR="$DEVNET/wallets"
+(umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DEVNET/keys/demo-wallet-password")
+"$COD" wallet new --password-file "$DEVNET/keys/demo-wallet-password" | tee "$DEVNET/wallet.out"
+address=$(sed -n 's/^address: //p' "$DEVNET/wallet.out")
+lotus_wallet=$(awk '$1 == "lotus" && $2 == "wallet" { print $3 }' "$DEVNET.out")
+"$COD" wallet fund --from "$lotus_wallet" --amount "2.5 FIL" --to "$address"
+"$COD" wallet show "$address"
+echo "== provider-1's standing"
+"$COD" provider status --config "$DEVNET/provider-1.yaml"
 echo "== main job done in $(( $(date +%s) - start )) s"
