@@ -392,14 +392,35 @@ public class EstimatingTransactionManager extends RawTransactionManager {
   }
 
   /** More than 25% more: floor(fee × 125 / 100) + 1, as Lotus's ComputeMinRBF. */
+  /** The gas limit this manager sets for a transaction whose {@code eth_estimateGas} is {@code estimate}. */
+  public static BigInteger gasLimit(BigInteger estimate) {
+    return estimate.multiply(BigInteger.valueOf(100 + GAS_HEADROOM_PERCENT)).divide(BigInteger.valueOf(100));
+  }
+
   static BigInteger bumped(BigInteger fee) {
     return fee.multiply(BigInteger.valueOf(100 + REPLACEMENT_BUMP_PERCENT)).divide(BigInteger.valueOf(100))
         .add(BigInteger.ONE);
   }
 
-  private record Fees(BigInteger maxFee, BigInteger priority) {}
+  /**
+   * EIP-1559 fees, in attoFIL (= wei on FEVM) per gas unit.
+   *
+   * @param maxFee {@code maxFeePerGas}: 2 × the latest block's base fee + {@code priority}
+   * @param priority {@code maxPriorityFeePerGas}, from {@code eth_maxPriorityFeePerGas}
+   */
+  public record Fees(BigInteger maxFee, BigInteger priority) {}
 
   private Fees currentFees() throws IOException {
+    return currentFees(web3j);
+  }
+
+  /**
+   * The fees this manager would sign a new transaction with now (also what a quote shows).
+   *
+   * @throws IOException if the endpoint fails
+   * @throws CodException INTERNAL if the chain has no base fee (not an EIP-1559 chain)
+   */
+  public static Fees currentFees(Web3j web3j) throws IOException {
     BigInteger priority = web3j.ethMaxPriorityFeePerGas().send().getMaxPriorityFeePerGas();
     EthBlock.Block latest = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock();
     if (latest == null || latest.getBaseFeePerGas() == null) {
@@ -493,8 +514,7 @@ public class EstimatingTransactionManager extends RawTransactionManager {
     if (estimate.hasError()) {
       throw rpcError("eth_estimateGas", estimate.getError());
     }
-    BigInteger gas = estimate.getAmountUsed();
-    return gas.multiply(BigInteger.valueOf(100 + GAS_HEADROOM_PERCENT)).divide(BigInteger.valueOf(100));
+    return gasLimit(estimate.getAmountUsed());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.cod.payments;
 
 import dev.cod.chain.ChainConnection;
+import dev.cod.chain.EstimatingTransactionManager;
 import dev.cod.chain.JobTerms;
 import dev.cod.chain.RevertDecoder;
 import dev.cod.chain.contracts.JobMarket;
@@ -29,8 +30,6 @@ import org.web3j.tx.gas.DefaultGasProvider;
  * most when non-zero, so this is an upper bound of the real call's gas.
  */
 public final class JobQuoter {
-  /** The transaction manager's gas headroom: limit = estimate × 125 / 100. */
-  static final int GAS_HEADROOM_PERCENT = 25;
   private static final byte[] STAND_IN_SPEC_CID = standInCid();
 
   private final ChainConnection chain;
@@ -59,10 +58,8 @@ public final class JobQuoter {
           BigInteger.valueOf(terms.quorum()), terms.maxPrice(), terms.stakePerReplica(),
           BigInteger.valueOf(terms.bidWindowSeconds()), BigInteger.valueOf(terms.executionWindowSeconds()),
           BigInteger.valueOf(terms.revealWindowSeconds()), terms.escrow()).encodeFunctionCall();
-      BigInteger priority = web3j.ethMaxPriorityFeePerGas().send().getMaxPriorityFeePerGas();
-      BigInteger baseFee = web3j.ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock()
-          .getBaseFeePerGas();
-      BigInteger maxFee = baseFee.shiftLeft(1).add(priority);
+      // the fees and gas limit the transaction manager will use (EstimatingTransactionManager)
+      BigInteger maxFee = EstimatingTransactionManager.currentFees(web3j).maxFee();
       Optional<BigInteger> estimate = Optional.empty();
       BigInteger limit = BigInteger.ZERO;
       if (balance.compareTo(escrow) >= 0) {
@@ -75,7 +72,7 @@ public final class JobQuoter {
                   + est.getError().getMessage()));
         }
         estimate = Optional.of(est.getAmountUsed());
-        limit = est.getAmountUsed().multiply(BigInteger.valueOf(100 + GAS_HEADROOM_PERCENT)).divide(BigInteger.valueOf(100));
+        limit = EstimatingTransactionManager.gasLimit(est.getAmountUsed());
       }
       return new JobQuote(terms.replicas(), FilAmount.ofAtto(terms.maxPrice()), escrow,
           FilAmount.ofAtto(terms.stakePerReplica()), estimate, limit, maxFee, balance, credits);
