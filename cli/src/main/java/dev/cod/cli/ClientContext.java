@@ -9,6 +9,8 @@ import dev.cod.common.CodException;
 import dev.cod.common.ErrorCode;
 import dev.cod.node.ipfs.KuboRpcClient;
 import dev.cod.payments.Keystore;
+import dev.cod.store.H2Database;
+import java.nio.file.Path;
 
 /** The parts a client command uses, wired from a {@link ClientConfig}. */
 final class ClientContext implements AutoCloseable {
@@ -21,9 +23,13 @@ final class ClientContext implements AutoCloseable {
   final KuboRpcClient ipfs;
   final MarketHistory history;
 
+  /** The client account's transactions (nonces, signed attempts), kept across runs: beside its keystore. */
+  private final H2Database txDb;
+
   ClientContext(ClientConfig config) {
     this.config = config;
-    this.chain = ChainConnection.open(config.rpcUrl());
+    this.txDb = H2Database.open(transactionsFile(config.keystore()));
+    this.chain = ChainConnection.open(config.rpcUrl(), null, txDb);
     this.market = chain.market(config.market(), Keystore.load(config.keystore(), config.passwordFile()));
     this.ipfs = new KuboRpcClient(config.ipfsApi());
     this.history = new MarketHistory(chain.web3j(), config.market(), config.startBlock(), LOG_RANGE);
@@ -39,8 +45,19 @@ final class ClientContext implements AutoCloseable {
         "job " + job.jobId() + " is finalized but no reveal matches its accepted result hash")));
   }
 
+  /**
+   * Where the transactions of the account in {@code keystore} are kept: {@code
+   * <keystore>.transactions.mv.db} beside it, so a command run again after a crash finds the
+   * transaction it sent (same nonce) instead of sending another.
+   */
+  static Path transactionsFile(Path keystore) {
+    Path k = keystore.toAbsolutePath();
+    return k.resolveSibling(k.getFileName() + ".transactions");
+  }
+
   @Override
   public void close() {
     chain.close();
+    txDb.close();
   }
 }

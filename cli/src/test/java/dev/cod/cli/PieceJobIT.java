@@ -2,11 +2,17 @@ package dev.cod.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cod.chain.ChainConnection;
+import dev.cod.chain.HardhatNode;
+import dev.cod.chain.TxStore;
 import dev.cod.node.JobStore;
+import dev.cod.store.H2Database;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 
 /**
  * Data locality end to end: the real seattle-weather.csv is packed as a CAR, its piece CID
@@ -64,6 +70,17 @@ class PieceJobIT extends DevnetTestBase {
     assertThat(third.step()).isEqualTo(JobStore.Step.SKIPPED);
     assertThat(third.note()).contains("no active deal of f01003 for piece " + piece.pieceCid())
         .contains("1 for other pieces");
+    // every transaction the client's commands sent is in its store beside the keystore (its nonces
+    // survive a restart of the command): the store's next nonce is the chain's
+    ClientConfig client = ClientConfig.load(dir.resolve("client.yaml"), Map.of());
+    String account = HardhatNode.devAccount(1).getAddress();
+    try (H2Database db = H2Database.open(ClientContext.transactionsFile(client.keystore()));
+        ChainConnection chain = ChainConnection.open(devnet.rpcUrl())) {
+      long onChain = chain.web3j().ethGetTransactionCount(account, DefaultBlockParameterName.LATEST).send()
+          .getTransactionCount().longValueExact();
+      assertThat(onChain).isGreaterThanOrEqualTo(2); // postJob and the refund's withdraw
+      assertThat(new TxStore(db).nextNonce(account)).isEqualTo(onChain);
+    }
     for (int n : new int[] {1, 2}) {
       JobStore.Row holder = devnet.jobRow(n, jobId).orElseThrow();
       assertThat(holder.dealId()).isEqualTo(piece.deals().get(n));
