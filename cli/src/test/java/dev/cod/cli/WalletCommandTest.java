@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cod.payments.Keystore;
+import dev.cod.testing.LogCapture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -13,6 +13,7 @@ import dev.cod.filecoin.FilecoinAddress.Network;
 import dev.cod.filecoin.lotus.LocalLotusServer;
 import dev.cod.payments.FilAmount;
 import dev.cod.payments.Keystore;
+import dev.cod.testing.LogCapture;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import dev.cod.filecoin.FilecoinAddress.Network;
 import dev.cod.filecoin.lotus.JsonRpc4jLotusClient;
 import dev.cod.filecoin.lotus.LocalLotusServer;
 import dev.cod.filecoin.lotus.LotusRpcException;
+import dev.cod.testing.LogCapture;
 import java.math.BigInteger;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;

@@ -1,4 +1,4 @@
-package dev.cod.cli;
+package dev.cod.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,16 +15,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Captures every log line, at every level, of every logger while open (logback under SLF4J, as
- * the module's tests run it), so that a test can search them for a secret.
+ * the modules' tests run it), so that a test can search them for a secret. Shared by the modules'
+ * tests through chain-adapter's test jar.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
   private final Level rootLevel = root.getLevel();
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final List<Logger> quieted;
   private final List<Level> quietedLevels;
 
-  LogCapture() {
+  public LogCapture() {
     assertThat(LoggerFactory.getILoggerFactory()).isInstanceOf(LoggerContext.class);
     appender.start();
     root.addAppender(appender);
@@ -35,7 +36,7 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** Every captured line: message, MDC and stack trace, as text. */
-  List<String> lines() {
+  public List<String> lines() {
     List<String> out = new ArrayList<>();
     for (ILoggingEvent e : List.copyOf(appender.list)) {
       StringBuilder b = new StringBuilder(e.getFormattedMessage()).append(' ').append(e.getMDCPropertyMap());
@@ -49,7 +50,7 @@ final class LogCapture implements AutoCloseable {
   }
 
   /** Fails if any captured line contains any of {@code secrets}. */
-  void assertNoneContains(String... secrets) {
+  public void assertNoneContains(String... secrets) {
     for (String line : lines()) {
       for (String s : secrets) {
         assertThat(line).as("a log line").doesNotContain(s);
