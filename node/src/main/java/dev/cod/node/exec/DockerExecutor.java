@@ -48,7 +48,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Runs jobs as Docker containers through the local Docker Engine API (docker-java over a unix
@@ -199,11 +198,10 @@ public final class DockerExecutor implements Executor, AutoCloseable {
    *     fails (HTTP 5xx, broken stream)
    */
   @Override
+  @SuppressWarnings("try") // the log context's only effect is on the lines logged inside
   public ExecutionResult run(ExecutionRequest request) {
     Objects.requireNonNull(request, "request");
-    String previousJobId = MDC.get("jobId");
-    MDC.put("jobId", request.jobId());
-    try {
+    try (JobLogContext logContext = JobLogContext.of(request.jobId())) {
       request.requireInputsDir();
       ping();
       requireImage(request.image());
@@ -244,12 +242,6 @@ public final class DockerExecutor implements Executor, AutoCloseable {
         throw translate("running job " + request.jobId(), e);
       } finally {
         FileTrees.deleteQuietly(work);
-      }
-    } finally {
-      if (previousJobId == null) {
-        MDC.remove("jobId");
-      } else {
-        MDC.put("jobId", previousJobId);
       }
     }
   }

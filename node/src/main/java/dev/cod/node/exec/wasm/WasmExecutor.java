@@ -26,6 +26,7 @@ import dev.cod.node.files.FileTrees;
 import dev.cod.node.exec.ExecutionRequest;
 import dev.cod.node.exec.ExecutionResult;
 import dev.cod.node.exec.Executor;
+import dev.cod.node.exec.JobLogContext;
 import dev.cod.node.exec.ResourceLimits;
 import dev.cod.node.exec.ResultLayout;
 import java.io.BufferedOutputStream;
@@ -44,7 +45,6 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Runs WASM jobs (WASI preview1 command modules, e.g. C built with {@code clang
@@ -158,11 +158,10 @@ public final class WasmExecutor implements Executor {
    *     out, or the node is stopping. {@code resultDir} is then left empty.
    */
   @Override
+  @SuppressWarnings("try") // the log context's only effect is on the lines logged inside
   public ExecutionResult run(ExecutionRequest request) {
     Objects.requireNonNull(request, "request");
-    String previousJobId = MDC.get("jobId");
-    MDC.put("jobId", request.jobId());
-    try {
+    try (JobLogContext logContext = JobLogContext.of(request.jobId())) {
       request.requireInputsDir();
       Prepared module = prepare(request);
       ResultLayout layout = ResultLayout.at(request.resultDir());
@@ -192,12 +191,6 @@ public final class WasmExecutor implements Executor {
         throw e;
       } finally {
         FileTrees.deleteQuietly(work);
-      }
-    } finally {
-      if (previousJobId == null) {
-        MDC.remove("jobId");
-      } else {
-        MDC.put("jobId", previousJobId);
       }
     }
   }
