@@ -30,6 +30,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -82,6 +87,12 @@ public final class BoosterHttpSource implements InputSource {
   private final HttpClient http;
   private final long maxPieceBytes;
   private final Duration requestTimeout;
+  /** Cuts response bodies that stall (one daemon thread for all sources). */
+  private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "booster-http-watchdog");
+    t.setDaemon(true);
+    return t;
+  });
   private final int maxRetries;
   private final Duration retryDelay;
 
@@ -109,7 +120,9 @@ public final class BoosterHttpSource implements InputSource {
    *     prefix)
    * @param http the client to send with
    * @param maxPieceBytes the largest piece downloaded, in bytes (> 0)
-   * @param requestTimeout how long one request may wait for its response headers
+   * @param requestTimeout how long one request may wait for its response headers, and the longest
+   *     pause allowed in its body: a body that stalls longer is cut (a watchdog closes it, since
+   *     {@code java.net.http} has no read timeout) and the download resumes from where it stopped
    * @param maxRetries how many times a broken or failed download is tried again (>= 0)
    * @param retryDelay the pause before each retry
    * @throws CodException {@link ErrorCode#INVALID_INPUT} for a URL that is not http(s)
@@ -336,34 +349,47 @@ public final class BoosterHttpSource implements InputSource {
       }
       long position = start;
       byte[] buffer = new byte[BUFFER];
-      while (true) {
-        int n;
-        try {
-          n = body.read(buffer);
-        } catch (IOException e) {
-          // the connection broke mid-body: keep what arrived, resume from there
-          LOG.debug("piece {}: body broke off at byte {}: {}", pieceCid, position, e.toString());
-          return new Attempt(position, total, false, restarted, hasher);
+      AtomicLong lastRead = new AtomicLong(System.nanoTime());
+      long idle = requestTimeout.toNanos();
+      long period = Math.max(TimeUnit.MILLISECONDS.toNanos(10), idle / 4);
+      ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
+        if (System.nanoTime() - lastRead.get() > idle) {
+          closeQuietly(body); // the blocked read below then fails: resumed like a broken connection
         }
-        if (n < 0) {
-          break;
+      }, period, period, TimeUnit.NANOSECONDS);
+      try {
+        while (true) {
+          int n;
+          try {
+            n = body.read(buffer);
+          } catch (IOException e) {
+            // the connection broke, or stalled and was cut, mid-body: keep what arrived, resume from there
+            LOG.debug("piece {}: body broke off at byte {}: {}", pieceCid, position, e.toString());
+            return new Attempt(position, total, false, restarted, hasher);
+          }
+          lastRead.set(System.nanoTime());
+          if (n < 0) {
+            break;
+          }
+          if (n > maxPieceBytes - position) {
+            throw new CodException(
+                ErrorCode.INVALID_INPUT,
+                "piece " + pieceCid + " at " + url + " is more than the " + maxPieceBytes
+                    + " bytes this node accepts: raise the piece size limit");
+          }
+          if (total >= 0 && n > total - position) {
+            throw new CodException(
+                ErrorCode.CONTENT_MISMATCH,
+                "booster-http at " + url + " sent more than the " + total + " bytes it announced");
+          }
+          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+          while (chunk.hasRemaining()) {
+            position += out.write(chunk, position);
+          }
+          hasher.write(buffer, 0, n);
         }
-        if (n > maxPieceBytes - position) {
-          throw new CodException(
-              ErrorCode.INVALID_INPUT,
-              "piece " + pieceCid + " at " + url + " is more than the " + maxPieceBytes
-                  + " bytes this node accepts: raise the piece size limit");
-        }
-        if (total >= 0 && n > total - position) {
-          throw new CodException(
-              ErrorCode.CONTENT_MISMATCH,
-              "booster-http at " + url + " sent more than the " + total + " bytes it announced");
-        }
-        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-        while (chunk.hasRemaining()) {
-          position += out.write(chunk, position);
-        }
-        hasher.write(buffer, 0, n);
+      } finally {
+        watchdog.cancel(false);
       }
       boolean complete = total < 0 || position == total;
       return new Attempt(position, total, complete, restarted, hasher);

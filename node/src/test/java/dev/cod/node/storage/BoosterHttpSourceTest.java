@@ -203,6 +203,25 @@ class BoosterHttpSourceTest {
   }
 
   @Test
+  void cutsABodyThatStallsAndResumesWithARangeRequest() throws Exception {
+    Car car = fileCar(200_000, 9);
+    byte[] piece = piece(car.bytes());
+    Cid pieceCid = PieceCommitment.of(piece).toCidV1();
+    serve(pieceCid, piece);
+    DroppingProxy proxy = new DroppingProxy(server.baseUrl(), 1, 100_000, false, true);
+    proxies.add(proxy);
+    BoosterHttpSource source = new BoosterHttpSource(
+        proxy.baseUrl(), HttpClient.newHttpClient(), 1 << 20, Duration.ofMillis(500), 3, Duration.ZERO);
+
+    source.fetch(pieceCid.toString(), inputs.resolve("data.bin"), 1 << 20);
+
+    assertThat(Files.readAllBytes(inputs.resolve("data.bin"))).isEqualTo(car.content());
+    List<String> requests = proxy.requests();
+    assertThat(requests).hasSize(2);
+    assertThat(requests.get(1)).containsIgnoringCase("range: bytes=");
+  }
+
+  @Test
   void restartsFromTheFirstByteWhenTheServerIgnoresRange() throws Exception {
     Car car = fileCar(100_000, 6);
     byte[] piece = piece(car.bytes());

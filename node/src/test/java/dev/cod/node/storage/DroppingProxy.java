@@ -18,14 +18,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A TCP proxy in front of an HTTP server, for tests of broken downloads: it forwards one GET per
  * connection (asking the upstream to close after it), records each request head, and cuts the
  * first {@code dropConnections} responses after {@code dropAfterBytes} bytes (headers included)
- * by closing both sockets. With {@code stripRange} it removes the {@code Range} header, as a
- * server that ignores ranges would.
+ * by closing both sockets — or, with {@code stall}, by sending nothing more while keeping the
+ * connection open, as a server that hangs would. With {@code stripRange} it removes the {@code
+ * Range} header, as a server that ignores ranges would.
  */
 final class DroppingProxy implements AutoCloseable {
   private final URI upstream;
   private final int dropConnections;
   private final long dropAfterBytes;
   private final boolean stripRange;
+  private final boolean stall;
   private final ServerSocket listener;
   private final Thread acceptor;
   private final AtomicInteger connections = new AtomicInteger();
@@ -33,6 +35,12 @@ final class DroppingProxy implements AutoCloseable {
 
   DroppingProxy(URI upstream, int dropConnections, long dropAfterBytes, boolean stripRange)
       throws IOException {
+    this(upstream, dropConnections, dropAfterBytes, stripRange, false);
+  }
+
+  DroppingProxy(URI upstream, int dropConnections, long dropAfterBytes, boolean stripRange, boolean stall)
+      throws IOException {
+    this.stall = stall;
     this.upstream = upstream;
     this.dropConnections = dropConnections;
     this.dropAfterBytes = dropAfterBytes;
@@ -98,6 +106,11 @@ final class DroppingProxy implements AutoCloseable {
         out.flush();
         sent += n;
       }
+      while (stall && sent >= limit && !listener.isClosed() && !client.isClosed()) {
+        Thread.sleep(20); // hang: the connection stays open, nothing more comes
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (IOException e) {
       // the client or upstream went away: nothing to do
     }
