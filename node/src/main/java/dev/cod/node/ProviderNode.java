@@ -358,7 +358,12 @@ public final class ProviderNode implements Runnable {
         throw new CodException(dev.cod.common.ErrorCode.EXECUTION_FAILED,
             "input source " + input.source() + " is not available on this node");
       }
+      if (budget <= 0) {
+        throw new CodException(dev.cod.common.ErrorCode.INVALID_INPUT, "the job's inputs are over this node's "
+            + "maxInputBytes (" + config.maxInputBytes() + " bytes) before " + input.path());
+      }
       source.fetch(input.cid().toString(), target, budget);
+      budget -= FileTrees.size(target); // the limit is for all the job's inputs together
       LOG.info("job {}: fetched input {} ({}) to {}", row.jobId(), input.cid(), input.source(), input.path());
     }
     if (spec.engine().module().isPresent()) {

@@ -58,6 +58,30 @@ public final class FileTrees {
     }
   }
 
+  /**
+   * The bytes of the regular files in {@code path} (a file or a directory tree; links are not
+   * followed, and count 0).
+   *
+   * @throws CodException {@link ErrorCode#EXECUTION_FAILED} if the tree cannot be read
+   */
+  public static long size(Path path) {
+    long[] total = {0};
+    try {
+      Files.walkFileTree(path, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+          if (attrs.isRegularFile()) {
+            total[0] += attrs.size();
+          }
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      throw new CodException(ErrorCode.EXECUTION_FAILED, "cannot measure " + path + ": " + e, e);
+    }
+    return total[0];
+  }
+
   /** As {@link #delete}, but best effort: what cannot be deleted stays, and is logged. */
   public static void deleteQuietly(Path path) {
     try {
