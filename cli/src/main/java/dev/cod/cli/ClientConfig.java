@@ -19,6 +19,8 @@ import java.util.Optional;
  * by {@code --config} (default: {@code $COD_CONFIG}, else {@code .devnet/client.yaml}).
  *
  * @param startBlock the market's deployment block (event scans start there)
+ * @param passwordFile the 0600 file holding the keystore's password, or null: then
+ *     {@code $COD_WALLET_PASSWORD}, else a prompt (never a command-line argument)
  */
 public record ClientConfig(String rpcUrl, String market, long startBlock, URI ipfsApi, Path keystore, Path passwordFile) {
   static final Path DEVNET_DEFAULT = Path.of(".devnet", "client.yaml");
@@ -28,7 +30,8 @@ public record ClientConfig(String rpcUrl, String market, long startBlock, URI ip
     Source s = Source.open(file, env);
     return new ClientConfig(s.required("rpcUrl", "COD_RPC_URL"), s.required("market", "COD_MARKET"),
         Long.parseLong(s.required("startBlock", "COD_START_BLOCK")), URI.create(s.required("ipfsApi", "COD_IPFS_API")),
-        s.path(s.required("keystore", "COD_KEYSTORE")), s.path(s.required("passwordFile", "COD_PASSWORD_FILE")));
+        s.path(s.required("keystore", "COD_KEYSTORE")),
+        s.optional("passwordFile", "COD_PASSWORD_FILE").map(s::path).orElse(null));
   }
 
   /**

@@ -11,6 +11,8 @@ import dev.cod.node.ipfs.KuboRpcClient;
 import dev.cod.payments.Keystore;
 import dev.cod.store.H2Database;
 import java.nio.file.Path;
+import java.util.function.Supplier;
+import org.web3j.crypto.Credentials;
 
 /** The parts a client command uses, wired from a {@link ClientConfig}. */
 final class ClientContext implements AutoCloseable {
@@ -26,11 +28,18 @@ final class ClientContext implements AutoCloseable {
   /** The client account's transactions (nonces, signed attempts), kept across runs: beside its keystore. */
   private final H2Database txDb;
 
-  ClientContext(ClientConfig config) {
+  /**
+   * @param password the keystore's password when the config names no password file (asked only
+   *     then: {@link Cod#clientContext()} reads {@code $COD_WALLET_PASSWORD} or prompts)
+   */
+  ClientContext(ClientConfig config, Supplier<String> password) {
     this.config = config;
+    Credentials credentials = config.passwordFile() != null
+        ? Keystore.load(config.keystore(), config.passwordFile())
+        : Keystore.load(config.keystore(), password.get());
     this.txDb = H2Database.open(transactionsFile(config.keystore()));
     this.chain = ChainConnection.open(config.rpcUrl(), null, txDb);
-    this.market = chain.market(config.market(), Keystore.load(config.keystore(), config.passwordFile()));
+    this.market = chain.market(config.market(), credentials);
     this.ipfs = new KuboRpcClient(config.ipfsApi());
     this.history = new MarketHistory(chain.web3j(), config.market(), config.startBlock(), LOG_RANGE);
   }

@@ -26,6 +26,13 @@ public final class Cod {
     return ClientConfig.load(config, env);
   }
 
+  /** The client commands' parts; the keystore password from the config's file, else $COD_WALLET_PASSWORD, else a prompt. */
+  ClientContext clientContext() {
+    ClientConfig c = clientConfig();
+    return new ClientContext(c, () -> new PasswordOptions().password(env, prompter, "the client account ("
+        + c.keystore().getFileName() + ")", false));
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }

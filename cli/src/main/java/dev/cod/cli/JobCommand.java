@@ -104,7 +104,7 @@ final class JobCommand {
     @Override
     public Integer call() {
       JobSpec jobSpec = readSpec(specFile);
-      try (ClientContext c = new ClientContext(job.cod.clientConfig())) {
+      try (ClientContext c = job.cod.clientContext()) {
         JobQuote q = printQuote(c, jobSpec, spec.commandLine().getOut());
         return q.affordable() ? 0 : 3;
       }
@@ -131,7 +131,7 @@ final class JobCommand {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       JobSpec jobSpec = readSpec(specFile);
-      try (ClientContext c = new ClientContext(job.cod.clientConfig())) {
+      try (ClientContext c = job.cod.clientContext()) {
         JobQuote quote = printQuote(c, jobSpec, out);
         if (!quote.affordable()) {
           throw new CodException(ErrorCode.INVALID_INPUT, "expected a balance of at least " + quote.maxTotal()
@@ -217,7 +217,7 @@ final class JobCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (ClientContext c = new ClientContext(job.cod.clientConfig())) {
+      try (ClientContext c = job.cod.clientContext()) {
         JobView v = c.market.job(jobId);
         out.printf("job %d: %s%n", jobId, v.state());
         out.printf("  client        %s%n", v.client());
@@ -304,7 +304,7 @@ final class JobCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (ClientContext c = new ClientContext(job.cod.clientConfig())) {
+      try (ClientContext c = job.cod.clientContext()) {
         JobView v = c.market.job(jobId);
         if (v.state() != JobState.FINALIZED) {
           throw new CodException(ErrorCode.INVALID_INPUT, "job " + jobId + " is " + v.state()

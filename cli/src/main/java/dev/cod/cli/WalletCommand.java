@@ -288,7 +288,7 @@ final class WalletCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (ClientContext c = new ClientContext(wallet.cod.clientConfig())) {
+      try (ClientContext c = wallet.cod.clientContext()) {
         BigInteger credit = c.market.credits(c.market.account());
         if (credit.signum() == 0) {
           out.printf("nothing to withdraw: the market holds no credit for %s%n", c.market.account());

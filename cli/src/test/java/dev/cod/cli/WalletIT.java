@@ -12,7 +12,6 @@ import dev.cod.filecoin.FilecoinAddress;
 import dev.cod.filecoin.FilecoinAddress.Network;
 import dev.cod.filecoin.lotus.LocalLotusServer;
 import dev.cod.payments.FilAmount;
-import dev.cod.payments.Keystore;
 import dev.cod.testing.LogCapture;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -86,14 +85,13 @@ class WalletIT extends DevnetTestBase {
     assertThat(shown.out()).contains("address: " + address).contains("f410f: " + f410).contains("balance: 2.5 FIL")
         .contains("market credits: 0 FIL");
 
-    // a client config on the new wallet
+    // a client config on the new wallet, with no password file: the password comes from
+    // $COD_WALLET_PASSWORD (set in env)
     Path keystore = Files.list(wallets).findFirst().orElseThrow();
-    Path passwordFile = dir.resolve("user-password");
-    Keystore.writePassword(passwordFile, SECRET);
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     ObjectNode config = (ObjectNode) yaml.readTree(dir.resolve("client.yaml").toFile());
     config.put("keystore", keystore.toString());
-    config.put("passwordFile", passwordFile.toString());
+    config.remove("passwordFile");
     Path userConfig = dir.resolve("user.yaml");
     yaml.writeValue(userConfig.toFile(), config);
 
