@@ -86,5 +86,20 @@ class PieceJobIT extends DevnetTestBase {
       assertThat(holder.dealId()).isEqualTo(piece.deals().get(n));
       assertThat(holder.pieceCid()).isEqualTo(piece.pieceCid().toString());
     }
+
+    // the fast path too: the holders run first, then bid with their commitment and their deal
+    // (kept in the job store between the two); the same bytes give the same result CID
+    assertThat(template).contains("bidWindow: 6s");
+    Path fastSpec = Files.writeString(dir.resolve("piece-job-fast.yaml"),
+        template.replace("PIECE_CID", piece.pieceCid().toString()).replace("bidWindow: 6s", "bidWindow: 0s"));
+    DevnetHarness.Run fast = cod("job", "run", fastSpec.toString(), "--yes", "--wait", "--timeout", "300");
+    assertThat(fast.exitCode()).as(fast.out() + fast.err()).isZero();
+    assertThat(field(fast.out(), "result-cid")).isEqualTo(resultCid);
+    long fastJob = Long.parseLong(field(fast.out(), "job-id"));
+    String fastDescribed = cod("job", "describe", Long.toString(fastJob)).out();
+    assertThat(fastDescribed)
+        .containsPattern("BidPlaced #\\d " + providers.get(0) + " deal " + deal1 + " commitment 0x")
+        .containsPattern("BidPlaced #\\d " + providers.get(1) + " deal " + deal2 + " commitment 0x")
+        .doesNotContain(providers.get(2)); // provider 3 never bid (why is checked on the auction above)
   }
 }
