@@ -240,6 +240,7 @@ public final class ProviderNode implements Runnable {
       return;
     }
     Executor executor = executors.get(spec.engine().type());
+    Optional<String> missingSource = missingSource(spec);
     String why = null;
     BigInteger price = config.price().attoFil();
     if (executor == null || !executor.isInstalled()) {
@@ -247,8 +248,8 @@ public final class ProviderNode implements Runnable {
     } else if (!executor.canRun(request(row, spec))) {
       why = "engine " + spec.engine().type() + " cannot run "
           + spec.engine().module().map(m -> "module " + m).orElse("image " + spec.engine().image()) + " here";
-    } else if (missingSource(spec).isPresent()) {
-      why = "input source " + missingSource(spec).get() + " is not available here";
+    } else if (missingSource.isPresent()) {
+      why = "input source " + missingSource.get() + " is not available here";
     } else if (price.compareTo(row.maxPrice()) > 0) {
       why = "max price " + row.maxPrice() + " attoFIL is below this node's price " + price;
     } else if (market.provider(market.account()).free().compareTo(row.stake()) < 0) {

@@ -10,10 +10,12 @@ import dev.cod.node.files.Staging;
 import dev.cod.common.RetriableCodException;
 import java.io.BufferedReader;
 import java.io.FileNotFoundException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -25,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
@@ -227,30 +228,12 @@ public final class KuboRpcClient implements IpfsClient {
    */
   public void exportCar(Cid root, Path file, long maxBytes) {
     requireMaxBytes(maxBytes);
-    Path target = file.toAbsolutePath().normalize();
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      throw new CodException(ErrorCode.INVALID_INPUT, "expected " + target + " not to exist, found it");
-    }
-    Path tmp = target.resolveSibling("." + target.getFileName() + ".cod-" + randomHex());
-    try {
+    try (Staging staging = Staging.beside(file)) {
+      // one pass: the CAR is written as the reader checks it, and kept only if every block matched
       try (InputStream car = post("dag/export", List.of(Map.entry("arg", root.toString()),
               Map.entry("progress", "false")), BodyPublishers.noBody(), null);
-          OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
-        byte[] buf = new byte[1 << 16];
-        long total = 0;
-        for (int n; (n = car.read(buf)) > 0; ) {
-          total += n;
-          if (total > maxBytes) {
-            throw new CodException(ErrorCode.INVALID_INPUT,
-                "the CAR of " + root + " is over the limit of " + maxBytes + " bytes");
-          }
-          out.write(buf, 0, n);
-        }
-      } catch (IOException e) {
-        throw unavailable("dag/export", e);
-      }
-      try (InputStream in = Files.newInputStream(tmp)) {
-        CarReader reader = CarReader.open(in, maxBytes);
+          OutputStream out = Files.newOutputStream(staging.content(), StandardOpenOption.CREATE_NEW)) {
+        CarReader reader = CarReader.open(new CopyingInputStream(car, out), maxBytes);
         if (reader.roots().size() != 1 || !reader.roots().get(0).multihash().equals(root.multihash())) {
           throw new CodException(ErrorCode.CONTENT_MISMATCH,
               "expected a CAR export rooted at " + root + ", found roots " + reader.roots());
@@ -258,18 +241,56 @@ public final class KuboRpcClient implements IpfsClient {
         while (reader.next().isPresent()) {
           // every block is hashed and checked by the reader
         }
+      } catch (UncheckedIOException e) {
+        throw new CodException(ErrorCode.INVALID_INPUT, "cannot write " + staging.destination() + ": "
+            + e.getCause(), e.getCause());
       } catch (IOException e) {
-        throw new CodException(ErrorCode.INVALID_INPUT, "cannot read back " + tmp + ": " + e, e);
+        throw unavailable("dag/export", e);
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      LOG.info("exported the CAR of {} to {}", root, target);
-    } catch (IOException e) {
-      throw new CodException(ErrorCode.INVALID_INPUT, "cannot write " + target + ": " + e, e);
-    } finally {
+      staging.moveIntoPlace();
+      LOG.info("exported the CAR of {} to {}", root, staging.destination());
+    }
+  }
+
+  /** Copies what is read from {@code in} to {@code out}; a failed write is an UncheckedIOException. */
+  private static final class CopyingInputStream extends FilterInputStream {
+    private final OutputStream out;
+
+    CopyingInputStream(InputStream in, OutputStream out) {
+      super(in);
+      this.out = out;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        write(buffer, offset, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] skipped = new byte[(int) Math.min(n, 8192)];
+      int r = read(skipped, 0, skipped.length);
+      return Math.max(r, 0);
+    }
+
+    private void write(byte[] buffer, int offset, int length) {
       try {
-        Files.deleteIfExists(tmp);
+        out.write(buffer, offset, length);
       } catch (IOException e) {
-        LOG.warn("cannot delete {}: {}", tmp, e.toString());
+        throw new UncheckedIOException(e);
       }
     }
   }
